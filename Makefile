@@ -1,0 +1,27 @@
+# The user's door. `make run` starts the product on its embedded default;
+# `make test` runs every test. Both install what is missing first.
+BUILD_DIR ?= build
+DATA_DIR  ?= data
+LISTEN    ?= 127.0.0.1:8080
+JOBS      ?= $(shell nproc)
+
+.PHONY: deps configure build run test clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
+	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null; fi
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@$(BUILD_DIR)/maestro serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+clean:
+	rm -rf $(BUILD_DIR)
