@@ -1,0 +1,54 @@
+// Fresh databases for tests, on either backend.
+//
+// SQLite: a new file in a new temporary directory. PostgreSQL: a new schema
+// in the test server that CTest's `postgres` fixture started; its URI is in
+// the file named by MAESTRO_TEST_PG_URI_FILE. A missing server is a test
+// failure, never a silent skip.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace maestro::testing {
+
+enum class Backend { kSqlite, kPostgres };
+
+std::string backendName(Backend backend);
+
+// The test PostgreSQL server's URI; throws std::runtime_error if unknown.
+std::string postgresUri();
+
+// A unique temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class TestDatabase {
+ public:
+  explicit TestDatabase(Backend backend);
+  Backend backend() const { return backend_; }
+  const std::string& uri() const { return uri_; }
+  const std::string& schema() const { return schema_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  // A new Store (its own pool) on this database.
+  std::unique_ptr<store::Store> open(int pool_size = 8) const;
+
+ private:
+  Backend backend_;
+  TempDir dir_;
+  std::string uri_;
+  std::string schema_;
+};
+
+}  // namespace maestro::testing
