@@ -1,0 +1,60 @@
+// The maestro subcommands. main.cpp parses flags into these option structs
+// and calls one function; each returns the process exit status (0 success,
+// 1 failure, 2 bad flags/config/input) and reports errors on stderr.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace maestro::cli {
+
+// Flags every command accepts.
+struct CommonOptions {
+  std::string data_dir;  // empty: from the config, else ./data
+  std::string config_file;
+  std::string store;
+  std::string log_level;
+};
+
+struct ServeOptions {
+  std::string listen;  // empty: from the config, else 127.0.0.1:8080
+  bool demo = false;   // ensure the demo tenant and print an admin token
+};
+
+struct TokenIssueOptions {
+  std::string tenant;  // name or id
+  bool platform = false;
+  std::string scopes;  // comma-separated
+  std::string clearance;
+  std::string purpose;
+  std::string ttl = "1h";
+  std::string subject;
+};
+
+struct TenantOptions {
+  std::string name;
+  std::string tenant_config_file;  // JSON or YAML document
+  bool json = false;
+};
+
+struct DatasetOptions {
+  std::string name;
+  std::string tenant;
+  std::string region;
+  bool json = false;
+};
+
+int runServe(const CommonOptions& common, const ServeOptions& options);
+int runTokenIssue(const CommonOptions& common, const TokenIssueOptions& options);
+int runTenantCreate(const CommonOptions& common, const TenantOptions& options);
+int runTenantList(const CommonOptions& common, const TenantOptions& options);
+int runDatasetCreate(const CommonOptions& common, const DatasetOptions& options);
+int runDatasetList(const CommonOptions& common, const DatasetOptions& options);
+int runAuditVerifyLog(const CommonOptions& common);
+
+// Runs `body`, turning maestro::Error into a message on stderr and an exit
+// status (2 for bad input, 1 otherwise).
+int guarded(const std::function<int()>& body);
+
+}  // namespace maestro::cli

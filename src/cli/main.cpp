@@ -1,0 +1,110 @@
+// maestro — the one binary: the server and the operator commands.
+// Wiring only: flags are parsed here and handed to cli/commands.h.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+
+using namespace maestro::cli;
+
+namespace {
+
+void addCommon(CLI::App& cmd, CommonOptions& common) {
+  cmd.add_option("--data-dir", common.data_dir, "Data directory (default ./data)");
+  cmd.add_option("--config", common.config_file, "Configuration file (YAML or JSON)");
+  cmd.add_option("--store", common.store,
+                 "Control-plane store URI (postgresql://… or sqlite:PATH)");
+  cmd.add_option("--log-level", common.log_level, "debug, info, warn or error");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"IntelGraph Maestro Conductor: a multi-tenant intelligence-graph platform",
+               "maestro"};
+  app.require_subcommand(1);
+  CommonOptions common;
+  std::function<int()> action;
+
+  auto* serve = app.add_subcommand("serve", "Serve the GraphQL API, health and metrics over HTTP");
+  ServeOptions serve_options;
+  addCommon(*serve, common);
+  serve->add_option("--listen", serve_options.listen, "HOST:PORT (default 127.0.0.1:8080)");
+  serve->add_flag("--demo", serve_options.demo,
+                  "Ensure a demo tenant exists and print an admin token");
+  serve->callback([&] { action = [&] { return runServe(common, serve_options); }; });
+
+  auto* token = app.add_subcommand("token", "Bearer tokens")->require_subcommand(1);
+  auto* issue = token->add_subcommand("issue", "Sign a token and print it (only it) on stdout");
+  TokenIssueOptions token_options;
+  addCommon(*issue, common);
+  auto* tenant_opt = issue->add_option("--tenant", token_options.tenant, "Tenant name or id");
+  auto* platform_opt =
+      issue->add_flag("--platform", token_options.platform, "An operator's token across tenants");
+  tenant_opt->excludes(platform_opt);
+  issue->add_option("--scopes", token_options.scopes, "Comma-separated scopes")->required();
+  issue->add_option("--clearance", token_options.clearance, "low, medium or high");
+  issue->add_option("--purpose", token_options.purpose, "Purpose the token is bound to");
+  issue->add_option("--ttl", token_options.ttl, "Lifetime, e.g. 30m, 1h, 7d (default 1h)");
+  issue->add_option("--subject", token_options.subject, "Subject (default: cli:<user>)");
+  issue->callback([&] { action = [&] { return runTokenIssue(common, token_options); }; });
+
+  auto* tenant = app.add_subcommand("tenant", "Tenants")->require_subcommand(1);
+  TenantOptions tenant_options;
+  auto* tenant_create = tenant->add_subcommand("create", "Create a tenant; prints its id");
+  addCommon(*tenant_create, common);
+  tenant_create->add_option("name", tenant_options.name, "Tenant name")->required();
+  tenant_create->add_option("--file", tenant_options.tenant_config_file,
+                            "Tenant configuration document (YAML or JSON)");
+  tenant_create->add_flag("--json", tenant_options.json, "Print JSON");
+  tenant_create->callback(
+      [&] { action = [&] { return runTenantCreate(common, tenant_options); }; });
+  auto* tenant_list = tenant->add_subcommand("list", "List tenants");
+  addCommon(*tenant_list, common);
+  tenant_list->add_flag("--json", tenant_options.json, "Print JSON");
+  tenant_list->callback([&] { action = [&] { return runTenantList(common, tenant_options); }; });
+
+  auto* dataset = app.add_subcommand("dataset", "Datasets")->require_subcommand(1);
+  DatasetOptions dataset_options;
+  auto* dataset_create = dataset->add_subcommand("create", "Create a dataset; prints its id");
+  addCommon(*dataset_create, common);
+  dataset_create->add_option("name", dataset_options.name, "Dataset name")->required();
+  dataset_create->add_option("--tenant", dataset_options.tenant, "Tenant name or id")->required();
+  dataset_create->add_option("--region", dataset_options.region,
+                             "Home region (default: the first configured)");
+  dataset_create->add_flag("--json", dataset_options.json, "Print JSON");
+  dataset_create->callback(
+      [&] { action = [&] { return runDatasetCreate(common, dataset_options); }; });
+  auto* dataset_list = dataset->add_subcommand("list", "List datasets");
+  addCommon(*dataset_list, common);
+  dataset_list->add_option("--tenant", dataset_options.tenant, "Only this tenant's");
+  dataset_list->add_flag("--json", dataset_options.json, "Print JSON");
+  dataset_list->callback(
+      [&] { action = [&] { return runDatasetList(common, dataset_options); }; });
+
+  auto* audit = app.add_subcommand("audit", "The audit log")->require_subcommand(1);
+  auto* verify = audit->add_subcommand(
+      "verify-log", "Check the hash chain and signed checkpoints; exit 1 at the first bad entry");
+  addCommon(*verify, common);
+  verify->callback([&] { action = [&] { return runAuditVerifyLog(common); }; });
+
+  app.add_subcommand("version", "Print the version")->callback([&] {
+    action = [] {
+      std::cout << "maestro " << MAESTRO_VERSION << "\n";
+      return 0;
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "maestro: " << e.what() << "\n"
+              << "Run 'maestro --help' (or 'maestro <command> --help') for usage.\n";
+    return 2;
+  }
+  return guarded(action);
+}
