@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures /healthz throughput and latency with wrk on loopback against a
 # fresh `maestro serve` (its own temporary data directory).
-# Usage: scripts/bench-http.sh [DURATION=10s] [CONNECTIONS=64] [WRK_THREADS=2]
+# Usage: [LOG_LEVEL=info] scripts/bench-http.sh [DURATION=10s] [CONNECTIONS=64] [WRK_THREADS=2]
+# (default log level warn: the per-request info lines are then not written)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s}
@@ -12,7 +13,7 @@ bin=build/maestro
 command -v wrk >/dev/null || { echo "wrk is missing: bash scripts/install-deps.sh" >&2; exit 1; }
 
 dir=$(mktemp -d)
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$dir" --log-level warn >"$dir/out" 2>"$dir/err" &
+"$bin" serve --listen 127.0.0.1:0 --data-dir "$dir" --log-level "${LOG_LEVEL:-warn}" >"$dir/out" 2>"$dir/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do grep -q "serving on" "$dir/out" && break; sleep 0.1; done

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "store/store.h"
-#include "store_test_env.h"
+#include "testing/test_stores.h"
 
 namespace maestro::store {
 namespace {
@@ -21,9 +21,7 @@ using ::testing::Not;
 class PostgresStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string why;
-    uri_ = testing::postgresUri(&why);
-    ASSERT_FALSE(uri_.empty()) << why;
+    uri_ = testing::postgresUri();
     schema_ = testing::randomName("test_");
   }
   void TearDown() override {

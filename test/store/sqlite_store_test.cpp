@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "store/store.h"
-#include "store_test_env.h"
+#include "testing/test_stores.h"
 
 namespace maestro::store {
 namespace {

@@ -2,7 +2,7 @@
 // so that code written once against store.h behaves the same on both.
 //
 // SQLite cases use a fresh database file per test; PostgreSQL cases a fresh
-// schema per test on the throwaway server (see store_test_env.h).
+// schema per test on the throwaway server (see test/testing/test_stores.h).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "store/store.h"
-#include "store_test_env.h"
+#include "testing/test_stores.h"
 
 namespace maestro::store {
 namespace {
@@ -39,9 +39,7 @@ class Conformance : public ::testing::TestWithParam<Backend> {
       dir_.emplace();
       uri_ = "sqlite:" + (dir_->path() / "store.db").string();
     } else {
-      std::string why;
-      uri_ = testing::postgresUri(&why);
-      ASSERT_FALSE(uri_.empty()) << why;
+      uri_ = testing::postgresUri();
       schema_ = testing::randomName("test_");
     }
   }

@@ -6,17 +6,21 @@
 #include <stdexcept>
 
 namespace maestro::testing {
-namespace {
-
-std::string randomSuffix() {
+std::string randomName(const std::string& prefix) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   static const char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string s;
+  std::string s = prefix;
   for (int i = 0; i < 12; ++i) s += kChars[rng() % (sizeof kChars - 1)];
   return s;
 }
 
-}  // namespace
+void dropSchema(const std::string& uri, const std::string& schema) {
+  try {
+    auto store = store::Store::open(uri);
+    store->acquire()->execScript("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+  } catch (const Error&) {
+  }
+}
 
 std::string backendName(Backend backend) {
   return backend == Backend::kSqlite ? "sqlite" : "postgres";
@@ -24,8 +28,11 @@ std::string backendName(Backend backend) {
 
 std::string postgresUri() {
   const char* file = std::getenv("MAESTRO_TEST_PG_URI_FILE");
-  if (file == nullptr) {
-    throw std::runtime_error("MAESTRO_TEST_PG_URI_FILE is not set: run this test through ctest");
+  if (file == nullptr || *file == '\0') {
+    throw std::runtime_error(
+        "MAESTRO_TEST_PG_URI_FILE is not set: run the PostgreSQL tests through ctest, which "
+        "starts the server (fixture `postgres`), or start one with scripts/pg-test-server.sh "
+        "start DIR and set MAESTRO_TEST_PG_URI_FILE=DIR/uri");
   }
   std::ifstream in(file);
   std::string uri;
@@ -37,7 +44,7 @@ std::string postgresUri() {
 }
 
 TempDir::TempDir() {
-  path_ = std::filesystem::temp_directory_path() / ("maestro-test-" + randomSuffix());
+  path_ = std::filesystem::temp_directory_path() / randomName("maestro-test-");
   std::filesystem::create_directories(path_);
 }
 
@@ -51,13 +58,15 @@ TestDatabase::TestDatabase(Backend backend) : backend_(backend) {
     uri_ = "sqlite:" + (dir_.path() / "test.db").string();
   } else {
     uri_ = postgresUri();
-    schema_ = "test_" + randomSuffix();
+    schema_ = randomName("test_");
   }
 }
 
-std::unique_ptr<store::Store> TestDatabase::open(int pool_size) const {
-  store::OpenOptions options;
-  options.pool_size = pool_size;
+TestDatabase::~TestDatabase() {
+  if (!schema_.empty()) dropSchema(uri_, schema_);
+}
+
+std::unique_ptr<store::Store> TestDatabase::open(store::OpenOptions options) const {
   options.schema = schema_;
   return store::Store::open(uri_, options);
 }

@@ -6,13 +6,35 @@
 // failure, never a silent skip.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "common/error.h"
 #include "store/store.h"
 
 namespace maestro::testing {
+
+// A lower-case name, unique enough for a schema or a directory.
+std::string randomName(const std::string& prefix);
+
+// Runs `f` and returns the maestro::Error it throws; records a failure (and
+// returns an error with a code no test expects) if it throws none.
+template <typename F>
+Error errorFrom(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a maestro::Error, none was thrown";
+  return Error(Code::kNotImplemented, "<no error thrown>");
+}
+
+// Drops a PostgreSQL schema; best effort, the server is thrown away anyway.
+void dropSchema(const std::string& uri, const std::string& schema);
 
 enum class Backend { kSqlite, kPostgres };
 
@@ -37,12 +59,15 @@ class TempDir {
 class TestDatabase {
  public:
   explicit TestDatabase(Backend backend);
+  ~TestDatabase();  // drops the PostgreSQL schema
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
   Backend backend() const { return backend_; }
   const std::string& uri() const { return uri_; }
   const std::string& schema() const { return schema_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
-  // A new Store (its own pool) on this database.
-  std::unique_ptr<store::Store> open(int pool_size = 8) const;
+  // A new Store (its own pool) on this database, like another process.
+  std::unique_ptr<store::Store> open(store::OpenOptions options = {}) const;
 
  private:
   Backend backend_;
