@@ -2,6 +2,9 @@
 // in the same transaction, on both store backends.
 #include "platform/tenancy/tenancy.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -86,6 +89,35 @@ TEST_P(TenancyTest, CreatesTenantWithConfigAndAuditEntry) {
 TEST_P(TenancyTest, SameNameTwiceIsAConflictAndChangesNothing) {
   tenancy_->createTenant(op_, {"acme"});
   expectError([&] { tenancy_->createTenant(op_, {"acme"}); }, Code::kConflict, "already exists");
+  EXPECT_EQ(tenancy_->listTenants(op_).size(), 1u);
+  EXPECT_EQ(auditCount("tenant.create"), 1);
+}
+
+TEST_P(TenancyTest, ConcurrentCreatesOfOneNameMakeOneTenant) {
+  // Separate pools, like separate server processes.
+  std::vector<std::unique_ptr<store::Store>> stores;
+  std::vector<std::unique_ptr<Tenancy>> services;
+  for (int i = 0; i < 4; ++i) {
+    stores.push_back(db_.open());
+    services.push_back(std::make_unique<Tenancy>(*stores.back(), regions_, *audit_, clock_));
+  }
+  std::atomic<int> created{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        services[i]->createTenant(op_, {"racer"});
+        ++created;
+      } catch (const Error& e) {
+        if (e.code() == Code::kConflict && e.message() == "a tenant named 'racer' already exists") {
+          ++conflicts;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(conflicts.load(), 3);
   EXPECT_EQ(tenancy_->listTenants(op_).size(), 1u);
   EXPECT_EQ(auditCount("tenant.create"), 1);
 }

@@ -32,6 +32,17 @@ Dataset datasetFromRow(const store::Row& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4)};
 }
 
+// Runs an INSERT whose unique-key violation means `conflict`.
+void insertUnique(store::Connection& conn, std::string_view sql, const store::Params& params,
+                  const std::string& conflict) {
+  try {
+    conn.execute(sql, params);
+  } catch (const Error& e) {
+    if (e.code() == Code::kConflict) throw Error::conflict(conflict);
+    throw;
+  }
+}
+
 void requireName(const std::string& name, const std::string& field) {
   if (!isValidName(name)) {
     throw Error::badInput(field + ": must be 1-63 characters of a-z, 0-9 and '-', not starting "
@@ -115,10 +126,12 @@ Tenant Tenancy::createTenant(const auth::Principal& who, const NewTenant& spec) 
   if (findTenant(*lease, spec.name)) {
     throw Error::conflict("a tenant named '" + spec.name + "' already exists");
   }
-  lease->execute(
-      "INSERT INTO tenants (id, name, created_at, config, config_version, blueprint) "
-      "VALUES ($1, $2, $3, $4, $5, $6)",
-      {t.id, t.name, t.created_at, t.config.dump(), t.config_version, t.blueprint});
+  // The unique index decides a race that the check above cannot see.
+  insertUnique(*lease,
+               "INSERT INTO tenants (id, name, created_at, config, config_version, blueprint) "
+               "VALUES ($1, $2, $3, $4, $5, $6)",
+               {t.id, t.name, t.created_at, t.config.dump(), t.config_version, t.blueprint},
+               "a tenant named '" + spec.name + "' already exists");
   Json details = {{"name", t.name}};
   if (t.blueprint) details["blueprint"] = *t.blueprint;
   audit_.append(*lease, {who.actor(), t.id, "tenant.create", t.id, details});
@@ -197,10 +210,11 @@ Dataset Tenancy::createDataset(const auth::Principal& who, const std::string& te
                       {t->id, name})) {
     throw Error::conflict("tenant '" + t->name + "' already has a dataset named '" + name + "'");
   }
-  lease->execute(
-      "INSERT INTO datasets (id, tenant_id, name, home_region, created_at) "
-      "VALUES ($1, $2, $3, $4, $5)",
-      {d.id, d.tenant_id, d.name, d.home_region, d.created_at});
+  insertUnique(*lease,
+               "INSERT INTO datasets (id, tenant_id, name, home_region, created_at) "
+               "VALUES ($1, $2, $3, $4, $5)",
+               {d.id, d.tenant_id, d.name, d.home_region, d.created_at},
+               "tenant '" + t->name + "' already has a dataset named '" + name + "'");
   audit_.append(*lease, {who.actor(), t->id, "dataset.create", d.id,
                          {{"name", name}, {"home_region", home}}});
   tx.commit();
