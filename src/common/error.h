@@ -6,6 +6,8 @@
 // request, an Error may unwind to the boundary (HTTP handler, GraphQL
 // resolver, CLI command) where it is turned into that representation.
 // `field` optionally names what was wrong (`privacy.k`, `--listen`, `tenant`).
+// `detail` optionally carries a machine-readable refinement of the code,
+// e.g. openCypher's "SyntaxError.UndefinedVariable" for a query error.
 #pragma once
 
 #include <exception>
@@ -38,6 +40,11 @@ class Error : public std::exception {
   Code code() const noexcept { return code_; }
   const std::string& message() const noexcept { return message_; }
   const std::string& field() const noexcept { return field_; }
+  const std::string& detail() const noexcept { return detail_; }
+  Error&& withDetail(std::string detail) && {
+    detail_ = std::move(detail);
+    return std::move(*this);
+  }
   const char* what() const noexcept override { return message_.c_str(); }
 
   static Error badInput(std::string message, std::string field = {}) {
@@ -64,6 +71,7 @@ class Error : public std::exception {
   Code code_;
   std::string message_;
   std::string field_;
+  std::string detail_;
 };
 
 }  // namespace maestro
