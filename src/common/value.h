@@ -134,6 +134,14 @@ std::optional<bool> cypherEquals(const Value& a, const Value& b);
 // booleans false < true, lists lexicographically.
 std::optional<int> cypherCompare(const Value& a, const Value& b);
 
+// What `<`, `<=`, `>` and `>=` need beyond cypherCompare: openCypher makes
+// every ordering comparison involving NaN false (not null), so "no order"
+// and "unknown" must be told apart. kUnordered: both sides comparable
+// kinds but no order holds (NaN, also inside lists); kNull: the result is
+// null (null operand, different kinds, incomparable kinds).
+enum class Ordering : int8_t { kLess, kEqual, kGreater, kUnordered, kNull };
+Ordering cypherOrdering(const Value& a, const Value& b);
+
 // The total order of ORDER BY: maps < nodes < relationships < lists < paths
 // < strings < booleans < numbers (NaN after all other numbers) < null. Inside
 // a kind, the natural order. Returns <0, 0, >0.

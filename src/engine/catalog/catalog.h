@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,10 +39,20 @@ class NameTable {
   uint32_t intern(std::string_view name);  // adds if missing
   const std::string& name(uint32_t id) const { return names_[id]; }
   size_t size() const { return names_.size(); }
+  // Forgets the names with id >= size: the undo of interning (ChangeSet
+  // rollback). Nothing may still refer to those ids.
+  void truncate(size_t size);
+  // Approximate heap bytes held.
+  size_t memoryUsage() const;
 
  private:
+  // Transparent hashing so find() takes a string_view without a copy.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<std::string> names_;
-  std::unordered_map<std::string, uint32_t> ids_;
+  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> ids_;
 };
 
 class Catalog {
@@ -56,13 +67,21 @@ class Catalog {
   // Unset keys are low.
   Sensitivity sensitivity(PropKeyId key) const;
   void setSensitivity(PropKeyId key, Sensitivity s);
+  // Back to "unset" (the undo of a first setSensitivity).
+  void clearSensitivity(PropKeyId key);
   const std::unordered_map<PropKeyId, Sensitivity>& sensitivities() const { return sensitivity_; }
 
+  // In name order.
   const std::vector<IndexDef>& indexes() const { return indexes_; }
   const IndexDef* findIndex(LabelId label, PropKeyId key) const;
   const IndexDef* findIndexByName(std::string_view name) const;
+  // Throws Error::conflict if an index with that name or on that
+  // (label, key) exists.
   void addIndex(IndexDef def);
-  void removeIndex(std::string_view name);
+  void removeIndex(std::string_view name);  // no-op if absent
+
+  // Approximate heap bytes held.
+  size_t memoryUsage() const;
 
  private:
   NameTable labels_;

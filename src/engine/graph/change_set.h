@@ -8,7 +8,16 @@
 // (engine/storage) and asks dirtyNodes()/dirtyRels() which rows to write.
 //
 // The encoded form names labels, types and keys by name (not by the
-// in-memory ids, which may differ between processes) and is versioned.
+// in-memory ids, which may differ between processes) and is versioned:
+//
+//   record  := format-byte (kRecordFormat) names ops
+//   names   := varint count, length-prefixed UTF-8 strings (each name once)
+//   ops     := varint count, op*   — op := tag byte, fields (change_set.cpp)
+//
+// Names are referred to by their index in `names`; node and relationship
+// ids are the dataset's global ids (the writer allocated them); values use
+// value_codec.h. rollback() also clears the change set (counters, dirty
+// sets), which can then be reused.
 // Not thread-safe: used by the single writer holding the dataset's
 // exclusive lock.
 #pragma once
@@ -76,6 +85,10 @@ class ChangeSet {
   const std::set<RelId>& dirtyRels() const { return dirty_rels_; }
   bool catalogChanged() const { return catalog_changed_; }
 
+  // The first byte of every record encode() writes (format 1). Other record
+  // kinds sharing the change log must start with a different byte.
+  static constexpr uint8_t kRecordFormat = 0xC1;
+
   // The change record: a versioned binary encoding of the redo operations.
   std::string encode() const;
   // Applies a change record written by encode() (by this or another
@@ -84,6 +97,13 @@ class ChangeSet {
 
  private:
   struct Op;
+  NodeId createNodeAt(NodeId id, std::vector<LabelId> labels, Properties props);
+  RelId createRelAt(RelId id, RelTypeId type, NodeId src, NodeId dst, Properties props);
+  void checkNode(NodeId id) const;
+  void checkRel(RelId id) const;
+  void checkProperties(const Properties& props) const;
+  void undo(Op& op);
+  void reserveOp();
   Graph& graph_;
   std::vector<Op> ops_;
   Counters counters_;

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -74,12 +75,20 @@ struct Adjacent {
   bool outgoing; // true when the node is the relationship's start
 };
 
+// One property index: the nodes with a label whose property `key` is set,
+// by value. Owned by its Graph and maintained by the Graph's mutators.
+// Equality goes through a hash map under Cypher equivalence (1 ≡ 1.0);
+// ranges walk an ordered set of the same buckets. Id lists are sorted.
+// Thread-safety: as the Graph's.
 class PropertyIndex {
  public:
-  // Nodes whose value equals `v` (Cypher equality; 1 finds 1 and 1.0).
+  // Nodes whose value equals `v` (Cypher equality; 1 finds 1 and 1.0), in
+  // id order. Null and NaN equal nothing.
   std::vector<NodeId> equal(const Value& v) const;
   // Nodes whose value lies within the bounds (comparable values of the same
-  // kind as the bounds only: numbers with numbers, strings with strings).
+  // kind as the bounds only: numbers with numbers, strings with strings),
+  // in value order. No bound at all, or bounds of different kinds, or a
+  // null/NaN bound: nothing.
   std::vector<NodeId> range(const std::optional<Value>& lower, bool lower_inclusive,
                             const std::optional<Value>& upper, bool upper_inclusive) const;
   size_t size() const { return count_; }
@@ -88,12 +97,26 @@ class PropertyIndex {
   void add(const Value& v, NodeId node);
   void remove(const Value& v, NodeId node);
 
+  // Approximate heap bytes held.
+  size_t memoryUsage() const;
+
  private:
-  std::unordered_map<Value, std::vector<NodeId>, ValueHash, ValueEquivalent> hash_;
+  using Bucket = std::vector<NodeId>;  // sorted, unique
+  using HashMap = std::unordered_map<Value, Bucket, ValueHash, ValueEquivalent>;
+  using Entry = HashMap::value_type;
+  // Orders pointers to hash entries by their key; hash-map nodes never move,
+  // so the ordered side costs one pointer per distinct value, not a second
+  // copy of the id lists.
   struct OrderLess {
-    bool operator()(const Value& a, const Value& b) const { return orderCompare(a, b) < 0; }
+    using is_transparent = void;
+    bool operator()(const Entry* a, const Entry* b) const {
+      return orderCompare(a->first, b->first) < 0;
+    }
+    bool operator()(const Entry* a, const Value& b) const { return orderCompare(a->first, b) < 0; }
+    bool operator()(const Value& a, const Entry* b) const { return orderCompare(a, b->first) < 0; }
   };
-  std::map<Value, std::vector<NodeId>, OrderLess> ordered_;
+  HashMap hash_;
+  std::multiset<const Entry*, OrderLess> ordered_;
   size_t count_ = 0;
 };
 
@@ -152,26 +175,61 @@ class Graph {
   // Return whether anything changed.
   bool addLabel(NodeId id, LabelId label);
   bool removeLabel(NodeId id, LabelId label);
-  // Builds the index from the current nodes.
+  // Registers `def` in the catalog (unless that very index is already
+  // there; Error::conflict if another one clashes) and builds the index
+  // from the current nodes.
   void createIndex(const IndexDef& def);
-  void dropIndex(std::string_view name);
+  void dropIndex(std::string_view name);  // from the catalog too; no-op if absent
+
+  // The undo of creations (ChangeSet::rollback, apply): lowers
+  // nodeIdLimit()/relIdLimit() so the ids can be handed out again. Every id
+  // at or above the new limits must be dead.
+  void shrinkIdLimits(NodeId node_limit, RelId rel_limit);
+  // The opposite, for loaders: raises the limits to at least the given
+  // values, leaving tombstones (e.g. when the highest ids were deleted).
+  void raiseIdLimits(NodeId node_limit, RelId rel_limit);
 
   // Folds the adjacency delta into the CSR arrays. Called after bulk loads
   // and when the delta grows large; O(nodes + relationships).
   void compact();
+  // Automatic compaction (when the delta or the deleted entries exceed a
+  // quarter of the CSR) is on by default; a bulk loader may turn it off and
+  // call compact() once at the end.
+  void setAutoCompact(bool on);
+  // Capacity hint for loaders that know the final counts.
+  void reserve(size_t nodes, size_t rels);
 
   // Approximate heap bytes held (for memory figures).
   size_t memoryUsage() const;
 
  private:
-  struct Adjacency;  // CSR + delta, per direction and type
+  struct Adjacency;  // CSR + delta, per direction (entries grouped by type); graph.cpp
+  // The nodes carrying one label. Ids are appended in any order: a sorted
+  // prefix plus an unsorted tail, folded together when the tail grows.
+  // Entries go stale when the label is removed or the node deleted; they
+  // are filtered on read and dropped when they exceed half the list.
+  struct LabelList {
+    std::vector<NodeId> ids;
+    size_t sorted = 0;  // ids[0, sorted) ascending
+    size_t live = 0;    // nodes that really carry the label
+  };
+
+  void insertNode(NodeId id, std::vector<LabelId> labels, Properties props);
+  void insertRel(RelId id, RelTypeId type, NodeId src, NodeId dst, Properties props);
+  void labelListAdd(LabelId label, NodeId id);
+  void labelListRemove(LabelId label);
+  void normalizeLabelList(LabelId label);
+  template <class Fn>
+  void forEachIndexOfLabel(LabelId label, Fn&& fn) const;
+  void maybeCompact();
+
   Catalog catalog_;
   std::vector<NodeRecord> nodes_;
   std::vector<RelRecord> rels_;
   size_t live_nodes_ = 0;
   size_t live_rels_ = 0;
   std::unique_ptr<Adjacency> adjacency_;
-  std::unordered_map<LabelId, std::vector<NodeId>> label_nodes_;  // may hold stale ids; filtered
+  std::vector<LabelList> label_nodes_;  // by label id
   std::map<std::pair<LabelId, PropKeyId>, std::unique_ptr<PropertyIndex>> indexes_;
 };
 

@@ -4,7 +4,7 @@
 //   graph_head(dataset_id, version, next_node_id, next_rel_id)
 //   graph_nodes(dataset_id, id, data)        data: labels + properties, binary
 //   graph_rels(dataset_id, id, type, src, dst, data)
-//   graph_catalog(dataset_id, data)           indexes and sensitivities
+//   graph_catalog(dataset_id, data)           names, indexes, sensitivities (JSON)
 //   graph_changes(dataset_id, version, ts, record)   ChangeSet::encode()
 // The tables always hold the state at `version`; graph_changes holds every
 // committed change record so another process can catch up incrementally
@@ -13,8 +13,9 @@
 // A commit is one store transaction: it advances graph_head from the base
 // version the writer started from (optimistic: if another writer committed
 // first, it fails with Error::conflict and writes nothing), writes the dirty
-// rows, the catalog if changed, and the change record. Stateless apart from
-// the store reference; thread-safe.
+// rows, the catalog if changed (the database compares the text), and the
+// change record. Stateless apart from the store reference; thread-safe.
+// The caller migrates the store first (migrate()).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,9 @@ class GraphStore {
   explicit GraphStore(store::Store& store);
 
   static std::span<const store::Migration> migrations();
+  // Applies migrations() to `store` as component "graph". Idempotent; safe
+  // when several processes start at once (Store::migrate).
+  static void migrate(store::Store& store);
 
   // Creates the dataset's head row (version 0) if missing. Idempotent.
   void ensureDataset(const std::string& dataset_id);
@@ -46,7 +50,9 @@ class GraphStore {
 
   // Loads the whole dataset into `graph` (which must be empty) from one
   // consistent snapshot; returns the version it reflects. `progress` (may be
-  // empty) is called with rows loaded so far.
+  // empty) is called with rows loaded so far. Error::notFound when the
+  // dataset does not exist; on any failure `graph` is partly filled and
+  // must be discarded.
   int64_t load(const std::string& dataset_id, Graph& graph,
                const std::function<void(int64_t rows)>& progress = {});
 

@@ -1,0 +1,503 @@
+// The physical operators. Each reads its input from child(0) (an Argument
+// at the leaves) unless noted. Expressions and patterns are borrowed from
+// the BoundQuery / Plan that owns them and must outlive the operators.
+// Label, type and key names are resolved against the catalog at open(), so
+// a name created by an earlier clause of the same statement is found.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/binder/bound_query.h"
+#include "engine/executor/operator.h"
+
+namespace maestro::engine {
+
+// Yields the row the tree was opened with, once.
+class ArgumentOp final : public Operator {
+ public:
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "Argument"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  Row argument_;
+  bool done_ = true;
+};
+
+// For each input row, every live node (optionally with one label) into `slot`.
+class NodeScanOp final : public Operator {
+ public:
+  NodeScanOp(int slot, std::string label) : slot_(slot), label_(std::move(label)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return label_.empty() ? "AllNodesScan" : "NodeByLabelScan"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  int slot_;
+  std::string label_;
+  std::optional<LabelId> label_id_;
+  bool label_missing_ = false;
+  Row input_;
+  bool have_input_ = false;
+  std::vector<NodeId> nodes_;
+  size_t pos_ = 0;
+  NodeId next_id_ = 0;
+};
+
+// For each input row, the nodes with `label` whose `key` equals `value`
+// (through the property index; a scan if the index has gone).
+class IndexSeekOp final : public Operator {
+ public:
+  IndexSeekOp(int slot, std::string label, std::string key, const BoundExpr* value)
+      : slot_(slot), label_(std::move(label)), key_(std::move(key)), value_(value) {}
+  std::string name() const override { return "NodeIndexSeek"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  int slot_;
+  std::string label_, key_;
+  const BoundExpr* value_;
+  Row input_;
+  std::vector<NodeId> nodes_;
+  size_t pos_ = 0;
+  bool have_input_ = false;
+};
+
+// Expands from the node in `from` along relationships of `types` in `dir`
+// into `rel` and `to`. With `into`, `to` is already bound and only
+// relationships reaching it qualify. Relationships already bound in
+// `unique_slots` (single relationships or lists) are skipped: a pattern
+// never uses one relationship twice.
+class ExpandOp final : public Operator {
+ public:
+  ExpandOp(int from, int rel, int to, std::vector<std::string> types, Dir dir, bool into,
+           std::vector<int> unique_slots)
+      : from_(from), rel_(rel), to_(to), types_(std::move(types)), dir_(dir), into_(into),
+        unique_slots_(std::move(unique_slots)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return into_ ? "ExpandInto" : "Expand"; }
+  std::string details() const override;
+  // The relationship is already bound (by an earlier clause) in `rel`: only
+  // it qualifies.
+  void setBoundRel() { bound_rel_ = true; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  bool bound_rel_ = false;
+  int from_, rel_, to_;
+  std::vector<std::string> types_;
+  std::vector<RelTypeId> type_ids_;
+  bool no_type_matches_ = false;
+  Dir dir_;
+  bool into_;
+  std::vector<int> unique_slots_;
+  Row input_;
+  std::vector<Adjacent> adjacent_;
+  size_t pos_ = 0;
+  bool have_input_ = false;
+};
+
+// Variable-length expansion: every path of min..max relationships (each
+// relationship at most once per path, each matching `rel_props`) from
+// `from`, binding the list of relationships into `rel` and the end into `to`.
+class VarExpandOp final : public Operator {
+ public:
+  VarExpandOp(int from, int rel, int to, std::vector<std::string> types, Dir dir, int64_t min_hops,
+              int64_t max_hops, bool into, std::vector<int> unique_slots,
+              std::vector<std::pair<std::string, const BoundExpr*>> rel_props)
+      : from_(from), rel_(rel), to_(to), types_(std::move(types)), dir_(dir), min_(min_hops),
+        max_(max_hops), into_(into), unique_slots_(std::move(unique_slots)),
+        rel_props_(std::move(rel_props)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "VarLengthExpand"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  bool relMatches(ExecContext& ctx, RelId rel, Row& row);
+  int from_, rel_, to_;
+  std::vector<std::string> types_;
+  std::vector<RelTypeId> type_ids_;
+  bool no_type_matches_ = false;
+  Dir dir_;
+  int64_t min_, max_;
+  bool into_;
+  std::vector<int> unique_slots_;
+  std::vector<std::pair<std::string, const BoundExpr*>> rel_props_;
+  Row input_;
+  bool have_input_ = false;
+  // Depth-first search state: one frame per relationship on the path.
+  struct Frame {
+    std::vector<Adjacent> candidates;
+    size_t next = 0;
+  };
+  std::vector<Frame> stack_;
+  std::vector<RelId> path_rels_;
+  std::vector<NodeId> path_nodes_;
+  bool emitted_zero_ = false;
+};
+
+// A variable-length pattern whose relationship list is already bound (by an
+// earlier clause): from `from`, follow exactly the relationships in `list`,
+// in order, each of one of `types` and in direction `dir`, reaching `to`.
+class FollowRelListOp final : public Operator {
+ public:
+  FollowRelListOp(int from, int list, int to, std::vector<std::string> types, Dir dir, bool into)
+      : from_(from), list_(list), to_(to), types_(std::move(types)), dir_(dir), into_(into) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "FollowRelationshipList"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  int from_, list_, to_;
+  std::vector<std::string> types_;
+  std::vector<RelTypeId> type_ids_;
+  bool no_type_matches_ = false;
+  Dir dir_;
+  bool into_;
+};
+
+// shortestPath / allShortestPaths between the bound nodes `from` and `to`:
+// breadth-first, binding the relationship list into `rel`.
+class ShortestPathOp final : public Operator {
+ public:
+  ShortestPathOp(int from, int rel, int to, std::vector<std::string> types, Dir dir,
+                 int64_t min_hops, int64_t max_hops, bool all)
+      : from_(from), rel_(rel), to_(to), types_(std::move(types)), dir_(dir), min_(min_hops),
+        max_(max_hops), all_(all) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return all_ ? "AllShortestPaths" : "ShortestPath"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  void search(ExecContext& ctx, const Row& row);
+  int from_, rel_, to_;
+  std::vector<std::string> types_;
+  std::vector<RelTypeId> type_ids_;
+  bool no_type_matches_ = false;
+  Dir dir_;
+  int64_t min_, max_;
+  bool all_;
+  Row input_;
+  std::vector<std::vector<RelId>> results_;
+  size_t pos_ = 0;
+  bool have_input_ = false;
+};
+
+// Builds the path value of `p = …` from its node and relationship slots.
+class BuildPathOp final : public Operator {
+ public:
+  struct Step {
+    int slot;
+    bool rel_list;  // a variable-length relationship list
+  };
+  BuildPathOp(int slot, int first_node, std::vector<Step> rels) :
+      slot_(slot), first_node_(first_node), rels_(std::move(rels)) {}
+  std::string name() const override { return "BuildPath"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  int slot_;
+  int first_node_;
+  std::vector<Step> rels_;
+};
+
+class FilterOp final : public Operator {
+ public:
+  explicit FilterOp(std::vector<const BoundExpr*> predicates) : predicates_(std::move(predicates)) {}
+  std::string name() const override { return "Filter"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  std::vector<const BoundExpr*> predicates_;
+};
+
+class ProjectOp final : public Operator {
+ public:
+  explicit ProjectOp(std::vector<std::pair<int, const BoundExpr*>> items) : items_(std::move(items)) {}
+  std::string name() const override { return "Projection"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  std::vector<std::pair<int, const BoundExpr*>> items_;
+  std::vector<Value> scratch_;
+};
+
+class UnwindOp final : public Operator {
+ public:
+  UnwindOp(const BoundExpr* list, int slot) : list_(list), slot_(slot) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "Unwind"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const BoundExpr* list_;
+  int slot_;
+  Row input_;
+  Value items_;
+  size_t pos_ = 0;
+  bool have_input_ = false;
+};
+
+// Groups by the key expressions and computes the aggregates per group.
+// Output rows hold the key slots and aggregate slots (other slots null).
+class AggregateOp final : public Operator {
+ public:
+  AggregateOp(std::vector<std::pair<int, const BoundExpr*>> keys,
+              const std::vector<BoundAggregate>* aggregates, int num_slots)
+      : keys_(std::move(keys)), aggregates_(aggregates), num_slots_(num_slots) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return keys_.empty() ? "Aggregate" : "GroupAggregate"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  void consume(ExecContext& ctx);
+  std::vector<std::pair<int, const BoundExpr*>> keys_;
+  const std::vector<BoundAggregate>* aggregates_;
+  int num_slots_;
+  std::vector<Row> output_;
+  size_t pos_ = 0;
+  bool consumed_ = false;
+};
+
+class DistinctOp final : public Operator {
+ public:
+  explicit DistinctOp(std::vector<int> slots) : slots_(std::move(slots)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "Distinct"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  struct KeyHash {
+    size_t operator()(const std::vector<Value>& k) const;
+  };
+  struct KeyEq {
+    bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
+  };
+  std::vector<int> slots_;
+  std::unordered_set<std::vector<Value>, KeyHash, KeyEq> seen_;
+};
+
+// Sorts all input rows (stable); with `limit` keeps only the first rows
+// (top-k) — `limit` and `skip` are evaluated at open().
+class SortOp final : public Operator {
+ public:
+  SortOp(std::vector<std::pair<const BoundExpr*, bool>> keys, const BoundExpr* skip,
+         const BoundExpr* limit)
+      : keys_(std::move(keys)), skip_(skip), limit_(limit) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return limit_ ? "Top" : "Sort"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  std::vector<std::pair<const BoundExpr*, bool>> keys_;
+  const BoundExpr* skip_;
+  const BoundExpr* limit_;
+  std::vector<Row> rows_;
+  size_t pos_ = 0;
+  bool sorted_ = false;
+};
+
+// SKIP and LIMIT (either may be absent); evaluated at open().
+class SkipLimitOp final : public Operator {
+ public:
+  SkipLimitOp(const BoundExpr* skip, const BoundExpr* limit) : skip_(skip), limit_(limit) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return limit_ ? "Limit" : "Skip"; }
+  std::string details() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const BoundExpr* skip_;
+  const BoundExpr* limit_;
+  int64_t to_skip_ = 0;
+  int64_t remaining_ = -1;
+};
+
+// For each row of child(0), the rows of child(1) opened with it; if child(1)
+// yields none, the row itself with `null_slots` set to null (OPTIONAL MATCH).
+// Without `optional`, rows of child(0) without matches are dropped (Apply).
+class ApplyOp final : public Operator {
+ public:
+  ApplyOp(bool optional, std::vector<int> null_slots)
+      : optional_(optional), null_slots_(std::move(null_slots)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return optional_ ? "Optional" : "Apply"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  bool optional_;
+  std::vector<int> null_slots_;
+  Row outer_;
+  bool have_outer_ = false;
+  bool inner_matched_ = false;
+};
+
+// UNION ALL: rows of child(0), then rows of child(1) with its output slots
+// copied into child(0)'s. (UNION adds a Distinct on top.)
+class UnionOp final : public Operator {
+ public:
+  UnionOp(std::vector<int> left_slots, std::vector<int> right_slots)
+      : left_slots_(std::move(left_slots)), right_slots_(std::move(right_slots)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "Union"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  std::vector<int> left_slots_, right_slots_;
+  bool left_done_ = false;
+  Row argument_;
+  Row scratch_;
+};
+
+// Materialises all input rows when opened, so that an updating clause runs
+// completely (and never sees its own effects on the clause before it) before
+// anything after it reads.
+class EagerOp final : public Operator {
+ public:
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "Eager"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  std::deque<Row> rows_;
+};
+
+// ---- updating operators ------------------------------------------------------
+
+class CreateOp final : public Operator {
+ public:
+  explicit CreateOp(const QueryGraph* graph) : graph_(graph) {}
+  std::string name() const override { return "Create"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const QueryGraph* graph_;
+};
+
+// MERGE: child(1) matches the pattern given the input row (an Argument
+// leaf); if nothing matches, the pattern is created.
+class MergeOp final : public Operator {
+ public:
+  explicit MergeOp(const BoundMerge* merge) : merge_(merge) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "Merge"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const BoundMerge* merge_;
+  std::deque<Row> pending_;
+};
+
+class SetOp final : public Operator {
+ public:
+  explicit SetOp(const std::vector<BoundSetItem>* items) : items_(items) {}
+  std::string name() const override { return "SetProperties"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const std::vector<BoundSetItem>* items_;
+};
+
+class RemoveOp final : public Operator {
+ public:
+  explicit RemoveOp(const BoundRemove* remove) : remove_(remove) {}
+  std::string name() const override { return "Remove"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const BoundRemove* remove_;
+};
+
+// Deletes relationships as rows arrive and nodes once all rows are in, so
+// `DELETE n, r` works whatever the order.
+class DeleteOp final : public Operator {
+ public:
+  explicit DeleteOp(const BoundDelete* del) : del_(del) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return del_->detach ? "DetachDelete" : "Delete"; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const BoundDelete* del_;
+  std::deque<Row> rows_;
+  bool done_ = false;
+};
+
+class SchemaOp final : public Operator {
+ public:
+  explicit SchemaOp(const BoundClause* clause) : clause_(clause) {}
+  std::string name() const override;
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  const BoundClause* clause_;
+};
+
+// Applies one SET item to a row (shared by SET and MERGE's ON CREATE/MATCH).
+void applySetItem(ExecContext& ctx, const BoundSetItem& item, Row& row);
+// Creates the unbound parts of `graph` for one row (CREATE and MERGE).
+void createPattern(ExecContext& ctx, const QueryGraph& graph, Row& row);
+
+}  // namespace maestro::engine

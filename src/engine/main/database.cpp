@@ -1,0 +1,336 @@
+#include "engine/main/database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <shared_mutex>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "engine/binder/bind_hook.h"
+#include "engine/binder/binder.h"
+#include "engine/executor/physical_operators.h"
+#include "engine/parser/parser.h"
+#include "engine/planner/planner.h"
+#include "engine/storage/graph_store.h"
+
+namespace maestro::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Runs pattern predicates and comprehensions through their planned operators.
+class PlanSubplanRunner final : public SubplanRunner {
+ public:
+  explicit PlanSubplanRunner(ExecContext*& ctx) : ctx_(ctx) {}
+  Value run(const Subplan& subplan, Row& row) override {
+    auto* op = static_cast<Operator*>(subplan.plan.get());
+    if (op == nullptr) throw Error::internal("subplan was not planned");
+    op->open(*ctx_, row);
+    Row out;
+    if (subplan.kind == Subplan::Kind::kExists) return Value(op->pull(*ctx_, out));
+    ValueList items;
+    while (op->pull(*ctx_, out)) items.push_back(evaluate(*subplan.projection, out, ctx_->eval));
+    return Value(std::move(items));
+  }
+
+ private:
+  ExecContext*& ctx_;
+};
+
+// Collects snapshots of every node and relationship a value refers to.
+void snapshot(const Graph& g, const Value& v, QueryResult& r) {
+  switch (v.type()) {
+    case Value::Type::kNode: {
+      NodeId id = v.nodeId();
+      if (r.nodes.count(id)) return;
+      NodeSnapshot s;
+      s.id = id;
+      if (g.nodeAlive(id)) {
+        for (LabelId l : g.node(id).labels) s.labels.push_back(g.catalog().labels().name(l));
+        std::sort(s.labels.begin(), s.labels.end());
+        for (const auto& [k, val] : g.node(id).properties.entries()) {
+          s.properties.emplace(g.catalog().propertyKeys().name(k), val);
+        }
+      }
+      r.nodes.emplace(id, std::move(s));
+      return;
+    }
+    case Value::Type::kRel: {
+      RelId id = v.relId();
+      if (r.rels.count(id)) return;
+      RelSnapshot s;
+      s.id = id;
+      if (g.relAlive(id)) {
+        const RelRecord& rec = g.rel(id);
+        s.type = g.catalog().relTypes().name(rec.type);
+        s.src = rec.src;
+        s.dst = rec.dst;
+        for (const auto& [k, val] : rec.properties.entries()) {
+          s.properties.emplace(g.catalog().propertyKeys().name(k), val);
+        }
+      }
+      r.rels.emplace(id, std::move(s));
+      return;
+    }
+    case Value::Type::kPath:
+      for (NodeId n : v.asPath().nodes) snapshot(g, Value::node(n), r);
+      for (RelId rel : v.asPath().rels) snapshot(g, Value::rel(rel), r);
+      return;
+    case Value::Type::kList:
+      for (const auto& item : v.asList()) snapshot(g, item, r);
+      return;
+    case Value::Type::kMap:
+      for (const auto& [k, item] : v.asMap()) snapshot(g, item, r);
+      return;
+    default:
+      return;
+  }
+}
+
+// A compiled statement: the syntax tree, the bound query and its plan.
+struct Compiled {
+  ast::Query ast;
+  BoundQuery bound;
+  Plan plan;
+};
+
+// Optimistic writers that lose a race retry this often before giving up.
+constexpr int kMaxWriteAttempts = 100;
+
+void backoff(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  int cap = std::min(20, 1 + attempt);
+  std::this_thread::sleep_for(std::chrono::microseconds(
+      std::uniform_int_distribution<int>(100, cap * 1000)(rng)));
+}
+
+}  // namespace
+
+struct Database::Impl {
+  Impl(store::Store& s, std::string id, DatabaseOptions o)
+      : store(s), dataset_id(std::move(id)), options(o), graph_store(s),
+        graph(std::make_unique<Graph>()) {}
+
+  store::Store& store;
+  std::string dataset_id;
+  DatabaseOptions options;
+  GraphStore graph_store;
+
+  // Guards `graph` and `version`: shared for reads, exclusive for writes,
+  // replay and reload.
+  mutable std::shared_mutex mutex;
+  std::unique_ptr<Graph> graph;
+  int64_t version = 0;
+  // One writer at a time in this process (others are fenced by the store's
+  // version check).
+  std::mutex write_mutex;
+
+  void load() {
+    auto fresh = std::make_unique<Graph>();
+    int64_t v = graph_store.load(dataset_id, *fresh);
+    graph = std::move(fresh);
+    version = v;
+  }
+
+  // Brings the in-memory graph up to the store's head: replays the change
+  // records other processes committed, or reloads when there are many (or a
+  // bulk load). Cheap when nothing changed (one small read).
+  void catchUp() {
+    auto head = graph_store.headVersion(dataset_id);
+    if (!head) throw Error::notFound("dataset " + dataset_id + " no longer exists");
+    {
+      std::shared_lock lock(mutex);
+      if (*head <= version) return;
+    }
+    std::unique_lock lock(mutex);
+    if (*head <= version) return;
+    auto records = graph_store.changesSince(dataset_id, version, options.max_replay + 1);
+    bool reload = static_cast<int64_t>(records.size()) > options.max_replay;
+    int64_t expect = version + 1;
+    for (const auto& rec : records) {
+      if (rec.version != expect++ || GraphStore::isBulkRecord(rec.record)) reload = true;
+    }
+    if (reload) {
+      load();
+      return;
+    }
+    for (const auto& rec : records) {
+      ChangeSet::apply(*graph, rec.record);
+      version = rec.version;
+    }
+  }
+
+  Compiled compile(std::string_view text, const QueryOptions& options) const {
+    Compiled c;
+    c.ast = parseQuery(text);
+    c.bound = bindQuery(c.ast, graph->catalog());
+    if (options.bind_hook) options.bind_hook->rewrite(c.bound, graph->catalog());
+    c.plan = planQueryV1(c.bound, *graph);
+    return c;
+  }
+
+  // Runs a compiled statement and collects its result. The caller holds the
+  // right lock; `changes` is null for reads.
+  QueryResult run(Compiled& c, const Parameters& params, const QueryOptions& options,
+                  ChangeSet* changes) {
+    QueryResult result;
+    result.columns = c.plan.columns;
+    bool profile = c.ast.mode == ast::Query::Mode::kProfile;
+    ExecContext* ctx_ptr = nullptr;
+    PlanSubplanRunner runner(ctx_ptr);
+    ExecContext ctx(*graph, params, changes, &runner);
+    ctx_ptr = &ctx;
+    ctx.profile = profile;
+    if (options.timeout.count() > 0) ctx.deadline = Clock::now() + options.timeout;
+    Row row(static_cast<size_t>(c.plan.num_slots));
+    c.plan.root->open(ctx, row);
+    while (c.plan.root->pull(ctx, row)) {
+      if (c.plan.output_slots.empty()) continue;
+      std::vector<Value> out;
+      out.reserve(c.plan.output_slots.size());
+      for (int s : c.plan.output_slots) out.push_back(row[s]);
+      result.rows.push_back(std::move(out));
+    }
+    for (const auto& r : result.rows) {
+      for (const auto& v : r) snapshot(*graph, v, result);
+    }
+    if (profile) result.plan = describePlan(*c.plan.root, true);
+    if (changes) result.counters = changes->counters();
+    return result;
+  }
+
+  QueryResult execute(std::string_view text, const Parameters& params,
+                      const QueryOptions& options) {
+    auto start = Clock::now();
+    catchUp();
+    {
+      std::shared_lock lock(mutex);
+      Compiled c = compile(text, options);
+      double compile_ms = msSince(start);
+      if (c.ast.mode == ast::Query::Mode::kExplain) {
+        QueryResult r;
+        r.columns = c.plan.columns;
+        r.plan = describePlan(*c.plan.root, false);
+        r.version = version;
+        r.compile_ms = compile_ms;
+        return r;
+      }
+      if (!c.bound.writes) {
+        auto exec_start = Clock::now();
+        QueryResult r = run(c, params, options, nullptr);
+        r.version = version;
+        r.compile_ms = compile_ms;
+        r.execute_ms = msSince(exec_start);
+        return r;
+      }
+      if (options.read_only) {
+        throw Error::forbidden("this statement writes, but the caller may only read");
+      }
+    }
+    return executeWrite(text, params, options, start);
+  }
+
+  QueryResult executeWrite(std::string_view text, const Parameters& params,
+                           const QueryOptions& options, Clock::time_point start) {
+    std::lock_guard writer(write_mutex);
+    for (int attempt = 0;; ++attempt) {
+      catchUp();
+      std::unique_lock lock(mutex);
+      Compiled c = compile(text, options);
+      double compile_ms = msSince(start);
+      auto exec_start = Clock::now();
+      ChangeSet changes(*graph);
+      QueryResult r;
+      try {
+        r = run(c, params, options, &changes);
+      } catch (...) {
+        changes.rollback();
+        throw;
+      }
+      if (!changes.empty()) {
+        try {
+          version = graph_store.commit(dataset_id, version, *graph, changes);
+        } catch (const Error& e) {
+          changes.rollback();
+          // Another process committed first: catch up and run again, after
+          // a short random pause so that two writers do not keep colliding.
+          if (e.code() == Code::kConflict && attempt < kMaxWriteAttempts) {
+            lock.unlock();
+            backoff(attempt);
+            continue;
+          }
+          throw;
+        } catch (...) {
+          changes.rollback();
+          throw;
+        }
+      }
+      r.version = version;
+      r.compile_ms = compile_ms;
+      r.execute_ms = msSince(exec_start);
+      return r;
+    }
+  }
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+std::unique_ptr<Database> Database::open(store::Store& store, std::string dataset_id,
+                                         DatabaseOptions options) {
+  auto impl = std::make_unique<Impl>(store, std::move(dataset_id), options);
+  impl->graph_store.ensureDataset(impl->dataset_id);
+  impl->load();
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+QueryResult Database::execute(std::string_view query, const Parameters& params,
+                              const QueryOptions& options) {
+  return impl_->execute(query, params, options);
+}
+
+QueryResult Database::explain(std::string_view query, const Parameters&,
+                              const QueryOptions& options) {
+  impl_->catchUp();
+  std::shared_lock lock(impl_->mutex);
+  auto start = Clock::now();
+  Compiled c = impl_->compile(query, options);
+  QueryResult r;
+  r.columns = c.plan.columns;
+  r.plan = describePlan(*c.plan.root, false);
+  r.version = impl_->version;
+  r.compile_ms = msSince(start);
+  return r;
+}
+
+const std::string& Database::datasetId() const { return impl_->dataset_id; }
+
+int64_t Database::version() const {
+  std::shared_lock lock(impl_->mutex);
+  return impl_->version;
+}
+
+size_t Database::nodeCount() const {
+  std::shared_lock lock(impl_->mutex);
+  return impl_->graph->nodeCount();
+}
+
+size_t Database::relCount() const {
+  std::shared_lock lock(impl_->mutex);
+  return impl_->graph->relCount();
+}
+
+size_t Database::memoryUsage() const {
+  std::shared_lock lock(impl_->mutex);
+  return impl_->graph->memoryUsage();
+}
+
+}  // namespace maestro::engine
