@@ -25,3 +25,13 @@ test: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The openCypher TCK (test/tck/README.md): runs every scenario and prints
+# the per-folder and total summary. Pass runner flags in TCK_ARGS, e.g.
+# `make tck TCK_ARGS="-v --filter clauses/match"`.
+.PHONY: tck
+tck: build
+	@if [ ! -x $(BUILD_DIR)/test/tck/tck_runner ]; then \
+	  echo "tck: $(BUILD_DIR)/test/tck/tck_runner was not built (no maestro_engine target yet?)"; \
+	  exit 1; fi
+	@$(BUILD_DIR)/test/tck/tck_runner $(TCK_ARGS)
