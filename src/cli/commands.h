@@ -45,6 +45,37 @@ struct DatasetOptions {
   bool json = false;
 };
 
+struct QueryOptions {
+  std::string dataset;  // id, "tenant/name", or name with --tenant
+  std::string tenant;
+  std::string query;
+  std::vector<std::string> params;  // k=v; v is JSON when it parses, else a string
+  bool json = false;
+  std::string timeout;  // e.g. 30s
+};
+
+struct ImportOptions {
+  std::string dataset;
+  std::string tenant;
+  std::vector<std::string> files;
+};
+
+struct BenchOptions {
+  std::string dataset;
+  std::string tenant;
+  std::string workload;  // e.g. ../shared/bench/top20.cypher
+  std::string params;    // params.json from `maestro gen`
+  int runs = 20;
+  int warmup = 3;
+  bool json = false;
+};
+
+struct GenOptions {
+  double scale = 1.0;
+  uint64_t seed = 42;
+  std::string out;
+};
+
 int runServe(const CommonOptions& common, const ServeOptions& options);
 int runTokenIssue(const CommonOptions& common, const TokenIssueOptions& options);
 int runTenantCreate(const CommonOptions& common, const TenantOptions& options);
@@ -52,6 +83,10 @@ int runTenantList(const CommonOptions& common, const TenantOptions& options);
 int runDatasetCreate(const CommonOptions& common, const DatasetOptions& options);
 int runDatasetList(const CommonOptions& common, const DatasetOptions& options);
 int runAuditVerifyLog(const CommonOptions& common);
+int runQuery(const CommonOptions& common, const QueryOptions& options);
+int runImport(const CommonOptions& common, const ImportOptions& options);
+int runGen(const GenOptions& options);
+int runBench(const CommonOptions& common, const BenchOptions& options);
 
 // Runs `body`, turning maestro::Error into a message on stderr and an exit
 // status (2 for bad input, 1 otherwise).

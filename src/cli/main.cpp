@@ -88,6 +88,50 @@ int main(int argc, char** argv) {
   addCommon(*verify, common);
   verify->callback([&] { action = [&] { return runAuditVerifyLog(common); }; });
 
+  auto* query = app.add_subcommand("query", "Run an openCypher query on a dataset");
+  QueryOptions query_options;
+  addCommon(*query, common);
+  query->add_option("--dataset", query_options.dataset, "Dataset id, TENANT/NAME, or NAME with --tenant")
+      ->required();
+  query->add_option("--tenant", query_options.tenant, "Tenant name or id");
+  query->add_option("query", query_options.query, "The query")->required();
+  query->add_option("--param", query_options.params, "NAME=VALUE (VALUE as JSON, else a string)");
+  query->add_flag("--json", query_options.json, "Print the result as JSON");
+  query->add_option("--timeout", query_options.timeout, "Time limit, e.g. 30s");
+  query->callback([&] { action = [&] { return runQuery(common, query_options); }; });
+
+  auto* import = app.add_subcommand("import", "Bulk-load CSV / JSON Lines files into a dataset");
+  ImportOptions import_options;
+  addCommon(*import, common);
+  import->add_option("--dataset", import_options.dataset,
+                     "Dataset id, TENANT/NAME, or NAME with --tenant")
+      ->required();
+  import->add_option("--tenant", import_options.tenant, "Tenant name or id");
+  import->add_option("files", import_options.files, "Files to import")->required();
+  import->callback([&] { action = [&] { return runImport(common, import_options); }; });
+
+  auto* bench = app.add_subcommand("bench", "Measure query latency percentiles on a dataset");
+  BenchOptions bench_options;
+  addCommon(*bench, common);
+  bench->add_option("--dataset", bench_options.dataset,
+                    "Dataset id, TENANT/NAME, or NAME with --tenant")
+      ->required();
+  bench->add_option("--tenant", bench_options.tenant, "Tenant name or id");
+  bench->add_option("--workload", bench_options.workload, "Operations file (// opId: NAME blocks)")
+      ->required();
+  bench->add_option("--params", bench_options.params, "params.json written by `maestro gen`");
+  bench->add_option("--runs", bench_options.runs, "Measured runs per case (default 20)");
+  bench->add_option("--warmup", bench_options.warmup, "Unmeasured runs per case (default 3)");
+  bench->add_flag("--json", bench_options.json, "Print JSON");
+  bench->callback([&] { action = [&] { return runBench(common, bench_options); }; });
+
+  auto* gen = app.add_subcommand("gen", "Write the benchmark data set (CSV) to a directory");
+  GenOptions gen_options;
+  gen->add_option("--scale", gen_options.scale, "Scale factor (1: ~100k people, ~1M relationships)");
+  gen->add_option("--seed", gen_options.seed, "Random seed (same seed, same files)");
+  gen->add_option("--out", gen_options.out, "Output directory")->required();
+  gen->callback([&] { action = [&] { return runGen(gen_options); }; });
+
   app.add_subcommand("version", "Print the version")->callback([&] {
     action = [] {
       std::cout << "maestro " << MAESTRO_VERSION << "\n";

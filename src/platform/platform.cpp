@@ -2,6 +2,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "engine/storage/graph_store.h"
 
 namespace maestro::platform {
 namespace {
@@ -67,6 +68,8 @@ std::unique_ptr<Platform> Platform::open(PlatformConfig config, const Clock& clo
   p->control_ = store::Store::open(p->config_.control_store_uri, options);
   migrateControl(*p->control_);
   p->regions_ = std::make_unique<tenancy::Regions>(p->config_.regions);
+  p->regions_->onOpen(
+      [](store::Store& s) { s.migrate("graph", engine::GraphStore::migrations()); });
   p->signing_key_ = std::make_unique<auth::SigningKey>(auth::SigningKey::loadOrCreate(p->config_.data_dir));
   p->key_ring_ = std::make_unique<auth::KeyRing>(*p->control_, clock);
   p->key_ring_->registerKey(*p->signing_key_);
@@ -76,6 +79,7 @@ std::unique_ptr<Platform> Platform::open(PlatformConfig config, const Clock& clo
   p->audit_ = std::make_unique<audit::AuditLog>(clock, *p->signing_key_,
                                                 p->config_.audit_checkpoint_every);
   p->tenancy_ = std::make_unique<tenancy::Tenancy>(*p->control_, *p->regions_, *p->audit_, clock);
+  p->graphs_ = std::make_unique<Graphs>(*p->regions_);
   return p;
 }
 

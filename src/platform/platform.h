@@ -15,6 +15,7 @@
 #include "platform/auth/principal.h"
 #include "platform/auth/signing_key.h"
 #include "platform/auth/token.h"
+#include "platform/graphs/graphs.h"
 #include "platform/metrics/metrics.h"
 #include "platform/tenancy/regions.h"
 #include "platform/tenancy/tenancy.h"
@@ -60,6 +61,7 @@ class Platform {
   const auth::TokenVerifier& verifier() const { return *verifier_; }
   const audit::AuditLog& auditLog() const { return *audit_; }
   tenancy::Tenancy& tenancy() { return *tenancy_; }
+  Graphs& graphs() { return *graphs_; }
   metrics::Registry& metrics() { return metrics_; }
 
   // Signs a token and records its issue (not the token) in the audit log.
@@ -80,6 +82,7 @@ class Platform {
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<tenancy::Tenancy> tenancy_;
+  std::unique_ptr<Graphs> graphs_;
 };
 
 // Migrates a control store (all control-plane components).

@@ -93,6 +93,31 @@ sqlite3 "$WORK/deleted/control.db" \
 expect "deleted entry is named" 1 "INVALID at sequence number 3" \
   "$MAESTRO" audit verify-log --data-dir "$WORK/deleted"
 
+# Graphs: query, import, gen.
+expect "query writes" 0 "" "$MAESTRO" query --data-dir "$D" --dataset acme/graph \
+  "CREATE (:P {name: 'Ann'})-[:KNOWS]->(:P {name: 'Bob'})"
+expect "query reads a table" 0 "| 'Ann'  | 'Bob'  |" "$MAESTRO" query --data-dir "$D" --dataset acme/graph \
+  "MATCH (a:P)-[:KNOWS]->(b) RETURN a.name, b.name"
+expect "query --json with a parameter" 0 '"rows": [' "$MAESTRO" query --data-dir "$D" --dataset acme/graph \
+  --json 'MATCH (p:P {name: $n}) RETURN p.name' --param n='"Bob"'
+expect "a syntax error exits 2 with a caret" 2 "^" "$MAESTRO" query --data-dir "$D" --dataset acme/graph \
+  "MATCH (n RETURN n"
+expect "a bad --param exits 2" 2 "--param: expected NAME=VALUE" "$MAESTRO" query --data-dir "$D" \
+  --dataset acme/graph "RETURN 1" --param nonsense
+expect "an unknown dataset" 1 "dataset not found" "$MAESTRO" query --data-dir "$D" --dataset acme/nope "RETURN 1"
+expect "gen writes the data set" 0 "relationships to" "$MAESTRO" gen --scale 0.01 --seed 7 --out "$WORK/gen"
+expect "dataset for the import" 0 "" "$MAESTRO" dataset create bench --tenant acme --data-dir "$D"
+printf ':ID,:LABEL,name\nx1,Thing,one\n' > "$WORK/bad_nodes.csv"
+printf ':START_ID,:END_ID,:TYPE\nx1,nope,R\n' > "$WORK/bad_rels.csv"
+expect "a bad row names its file and line" 2 "bad_rels.csv:2" \
+  "$MAESTRO" import --data-dir "$D" --dataset acme/bench "$WORK/bad_nodes.csv" "$WORK/bad_rels.csv"
+expect "a failed import leaves nothing" 0 "| 0        |" "$MAESTRO" query --data-dir "$D" \
+  --dataset acme/bench "MATCH (n) RETURN count(n)"
+expect "import loads the generated data" 0 "imported" \
+  "$MAESTRO" import --data-dir "$D" --dataset acme/bench "$WORK"/gen/*.csv
+expect "imported data answers queries" 0 "count(p)" "$MAESTRO" query --data-dir "$D" \
+  --dataset acme/bench "MATCH (p:Person)-[:KNOWS]-() RETURN count(p)"
+
 # serve: answers, reuses its data, stops gracefully on SIGTERM.
 serve() {
   "$MAESTRO" serve --listen 127.0.0.1:0 --data-dir "$WORK/srv" --demo >"$WORK/serve.out" 2>"$WORK/serve.err" &

@@ -1,0 +1,273 @@
+// Commands on a dataset's graph: query, import, and the benchmark data
+// generator. They act as the local operator on the data directory.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "engine/main/database.h"
+#include "engine/storage/importer.h"
+#include "platform/platform.h"
+#include "tools/bench.h"
+#include "tools/datagen.h"
+
+namespace maestro::cli {
+namespace {
+
+std::unique_ptr<platform::Platform> openPlatform(const CommonOptions& common) {
+  Config config = loadConfig(common);
+  log::setLevel(log::parseLevel(config.log_level));
+  return platform::Platform::open(config.platform, SystemClock::instance());
+}
+
+// "tenant/name", a dataset id, or a name with --tenant.
+tenancy::Dataset resolveDataset(platform::Platform& p, const std::string& dataset,
+                                const std::string& tenant) {
+  if (dataset.empty()) throw Error::badInput("--dataset is required", "dataset");
+  auto op = auth::Principal::localOperator();
+  size_t slash = dataset.find('/');
+  if (slash != std::string::npos && tenant.empty()) {
+    return p.tenancy().getDataset(op, dataset.substr(slash + 1), dataset.substr(0, slash));
+  }
+  std::optional<std::string> t;
+  if (!tenant.empty()) t = tenant;
+  if (!t && !isUuid(dataset)) {
+    throw Error::badInput("--dataset: give the dataset's id, TENANT/NAME, or its name with --tenant",
+                          "dataset");
+  }
+  return p.tenancy().getDataset(op, dataset, t);
+}
+
+Value jsonToValue(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null: return Value();
+    case Json::value_t::boolean: return Value(j.get<bool>());
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return Value(j.get<int64_t>());
+    case Json::value_t::number_float: return Value(j.get<double>());
+    case Json::value_t::string: return Value(j.get<std::string>());
+    case Json::value_t::array: {
+      ValueList list;
+      for (const auto& item : j) list.push_back(jsonToValue(item));
+      return Value(std::move(list));
+    }
+    case Json::value_t::object: {
+      ValueMap map;
+      for (const auto& [k, v] : j.items()) map.emplace(k, jsonToValue(v));
+      return Value(std::move(map));
+    }
+    default: return Value();
+  }
+}
+
+engine::Parameters parseParams(const std::vector<std::string>& raw) {
+  engine::Parameters params;
+  for (const auto& p : raw) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error::badInput("--param: expected NAME=VALUE, got '" + p + "'", "param");
+    }
+    std::string name = p.substr(0, eq), text = p.substr(eq + 1);
+    Value v;
+    try {
+      v = jsonToValue(Json::parse(text));
+    } catch (const Json::exception&) {
+      v = Value(text);  // not JSON: a plain string
+    }
+    params[name] = std::move(v);
+  }
+  return params;
+}
+
+void printTable(const engine::QueryResult& r) {
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> width;
+  for (const auto& c : r.columns) width.push_back(c.size());
+  for (const auto& row : r.rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line.push_back(r.render(row[i]));
+      width[i] = std::max(width[i], line.back().size());
+    }
+    cells.push_back(std::move(line));
+  }
+  auto rule = [&] {
+    std::string s = "+";
+    for (size_t w : width) s += std::string(w + 2, '-') + "+";
+    std::cout << s << "\n";
+  };
+  auto line = [&](const std::vector<std::string>& l) {
+    std::cout << "|";
+    for (size_t i = 0; i < l.size(); ++i) {
+      std::cout << " " << std::left << std::setw(static_cast<int>(width[i])) << l[i] << " |";
+    }
+    std::cout << "\n";
+  };
+  if (!r.columns.empty()) {
+    rule();
+    line(r.columns);
+    rule();
+    for (const auto& l : cells) line(l);
+    rule();
+  }
+}
+
+// A progress bar on stderr when it is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label) : label_(std::move(label)), tty_(::isatty(2) == 1) {}
+  ~ProgressBar() {
+    if (tty_ && drawn_) std::fprintf(stderr, "\n");
+  }
+  void update(int64_t done, int64_t total) {
+    if (!tty_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && done < total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    double frac = total > 0 ? std::min(1.0, static_cast<double>(done) / static_cast<double>(total))
+                            : 0;
+    int filled = static_cast<int>(frac * 30);
+    std::fprintf(stderr, "\r%s [%s%s] %5.1f%% %lld/%lld", label_.c_str(),
+                 std::string(static_cast<size_t>(filled), '#').c_str(),
+                 std::string(static_cast<size_t>(30 - filled), '.').c_str(), frac * 100,
+                 static_cast<long long>(done), static_cast<long long>(total));
+    std::fflush(stderr);
+  }
+
+ private:
+  std::string label_;
+  bool tty_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+int runQuery(const CommonOptions& common, const QueryOptions& o) {
+  engine::Parameters params = parseParams(o.params);
+  engine::QueryOptions qopts;
+  if (!o.timeout.empty()) qopts.timeout = auth::parseDuration(o.timeout, "--timeout");
+  auto platform = openPlatform(common);
+  auto dataset = resolveDataset(*platform, o.dataset, o.tenant);
+  engine::Database& db = platform->graphs().database(dataset);
+  engine::QueryResult r = db.execute(o.query, params, qopts);
+  if (o.json) {
+    std::cout << r.toJson().dump(2) << "\n";
+    return 0;
+  }
+  if (!r.plan.empty()) std::cout << r.plan;
+  printTable(r);
+  std::cerr << r.rows.size() << " row(s); compiled in " << std::fixed << std::setprecision(2)
+            << r.compile_ms << " ms, executed in " << r.execute_ms << " ms; version "
+            << r.version << "\n";
+  if (r.counters.any()) {
+    const auto& c = r.counters;
+    std::cerr << "nodes +" << c.nodes_created << " -" << c.nodes_deleted << ", relationships +"
+              << c.relationships_created << " -" << c.relationships_deleted << ", labels +"
+              << c.labels_added << " -" << c.labels_removed << ", properties set "
+              << c.properties_set << ", indexes +" << c.indexes_added << " -"
+              << c.indexes_removed << "\n";
+  }
+  return 0;
+}
+
+int runImport(const CommonOptions& common, const ImportOptions& o) {
+  if (o.files.empty()) throw Error::badInput("import: give at least one file", "files");
+  std::vector<std::filesystem::path> files(o.files.begin(), o.files.end());
+  auto platform = openPlatform(common);
+  auto dataset = resolveDataset(*platform, o.dataset, o.tenant);
+  store::Store& store = platform->regions().store(dataset.home_region);
+  ProgressBar parse_bar("reading "), write_bar("writing ");
+  auto result = engine::importFiles(store, dataset.id, files, [&](const engine::ImportProgress& p) {
+    (p.phase == engine::ImportProgress::Phase::kParse ? parse_bar : write_bar)
+        .update(p.done, p.total);
+  });
+  double secs = result.parse_seconds + result.write_seconds;
+  std::cout << "imported " << result.nodes << " nodes and " << result.relationships
+            << " relationships into " << dataset.name << " (version " << result.version << ") in "
+            << std::fixed << std::setprecision(1) << secs << " s ("
+            << std::setprecision(0)
+            << (secs > 0 ? static_cast<double>(result.nodes + result.relationships) / secs : 0)
+            << " rows/s; reading " << std::setprecision(1) << result.parse_seconds
+            << " s, writing " << result.write_seconds << " s)\n";
+  return 0;
+}
+
+int runBench(const CommonOptions& common, const BenchOptions& o) {
+  auto read = [](const std::string& path, const char* what) {
+    std::ifstream in(path);
+    if (!in) throw Error::badInput(std::string(what) + ": cannot read '" + path + "'", what);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+  };
+  auto workload = tools::parseWorkload(read(o.workload, "--workload"));
+  Json params = o.params.empty() ? Json::object() : parseJson(read(o.params, "--params"), "--params");
+  auto platform = openPlatform(common);
+  auto dataset = resolveDataset(*platform, o.dataset, o.tenant);
+  auto load_start = std::chrono::steady_clock::now();
+  engine::Database& db = platform->graphs().database(dataset);
+  double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  tools::BenchOptions bo;
+  bo.runs = o.runs;
+  bo.warmup = o.warmup;
+  auto cases = tools::runBenchmark(db, workload, params, bo);
+  if (o.json) {
+    Json out = {{"dataset", dataset.name},
+                {"nodes", db.nodeCount()},
+                {"relationships", db.relCount()},
+                {"load_seconds", load_s},
+                {"graph_bytes", db.memoryUsage()},
+                {"cases", Json::array()}};
+    for (const auto& c : cases) {
+      out["cases"].push_back({{"op", c.op_id}, {"case", c.case_name}, {"rows", c.rows},
+                              {"p50_ms", c.p50_ms}, {"p95_ms", c.p95_ms}, {"max_ms", c.max_ms}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "dataset " << dataset.name << ": " << db.nodeCount() << " nodes, " << db.relCount()
+            << " relationships; loaded in " << std::fixed << std::setprecision(2) << load_s
+            << " s; graph memory " << std::setprecision(1)
+            << static_cast<double>(db.memoryUsage()) / (1024 * 1024) << " MiB\n";
+  std::cout << std::left << std::setw(34) << "operation" << std::setw(14) << "case"
+            << std::right << std::setw(9) << "rows" << std::setw(11) << "p50 ms" << std::setw(11)
+            << "p95 ms" << "\n";
+  for (const auto& c : cases) {
+    std::cout << std::left << std::setw(34) << c.op_id << std::setw(14) << c.case_name
+              << std::right << std::setw(9) << c.rows << std::setw(11) << std::setprecision(3)
+              << c.p50_ms << std::setw(11) << c.p95_ms << "\n";
+  }
+  return 0;
+}
+
+int runGen(const GenOptions& o) {
+  if (o.out.empty()) throw Error::badInput("--out is required", "out");
+  tools::GenOptions g;
+  g.scale = o.scale;
+  g.seed = o.seed;
+  g.out = o.out;
+  ProgressBar bar("generating");
+  auto start = std::chrono::steady_clock::now();
+  auto summary = tools::generate(g, [&](int64_t done, int64_t total) { bar.update(done, total); });
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "wrote " << summary.total_nodes << " nodes and " << summary.total_relationships
+            << " relationships to " << o.out << " in " << std::fixed << std::setprecision(1)
+            << secs << " s\n";
+  return 0;
+}
+
+}  // namespace maestro::cli
