@@ -49,6 +49,7 @@ struct QueryOptions {
   std::string dataset;  // id, "tenant/name", or name with --tenant
   std::string tenant;
   std::string query;
+  std::string file;  // statements separated by ';' at the end of a line
   std::vector<std::string> params;  // k=v; v is JSON when it parses, else a string
   bool json = false;
   std::string timeout;  // e.g. 30s

@@ -155,20 +155,63 @@ class ProgressBar {
 
 }  // namespace
 
+// Statements of a file: each ends with ';' at the end of a line; lines
+// starting with // are comments.
+std::vector<std::string> readStatements(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error::badInput("--file: cannot read '" + path + "'", "file");
+  std::vector<std::string> out;
+  std::string line, current;
+  while (std::getline(in, line)) {
+    std::string t = line;
+    t.erase(0, t.find_first_not_of(" \t"));
+    if (t.rfind("//", 0) == 0) continue;
+    t.erase(t.find_last_not_of(" \t\r") + 1);
+    if (t.empty()) continue;
+    bool end = t.back() == ';';
+    if (end) t.pop_back();
+    current += (current.empty() ? "" : "\n") + t;
+    if (end) {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  if (!current.empty()) out.push_back(current);
+  return out;
+}
+
 int runQuery(const CommonOptions& common, const QueryOptions& o) {
+  if (o.query.empty() && o.file.empty()) {
+    throw Error::badInput("query: give a query or --file", "query");
+  }
   engine::Parameters params = parseParams(o.params);
   engine::QueryOptions qopts;
   if (!o.timeout.empty()) qopts.timeout = auth::parseDuration(o.timeout, "--timeout");
   auto platform = openPlatform(common);
   auto dataset = resolveDataset(*platform, o.dataset, o.tenant);
   engine::Database& db = platform->graphs().database(dataset);
+  if (!o.file.empty()) {
+    auto statements = readStatements(o.file);
+    for (size_t i = 0; i < statements.size(); ++i) {
+      try {
+        auto r = db.execute(statements[i], params, qopts);
+        std::cerr << "statement " << i + 1 << ": " << r.rows.size() << " row(s), version "
+                  << r.version << "\n";
+      } catch (const Error& e) {
+        throw Error(e.code(), o.file + ": statement " + std::to_string(i + 1) + ": " +
+                                  e.message());
+      }
+    }
+    return 0;
+  }
   engine::QueryResult r = db.execute(o.query, params, qopts);
   if (o.json) {
     std::cout << r.toJson().dump(2) << "\n";
     return 0;
   }
   if (!r.plan.empty()) std::cout << r.plan;
-  printTable(r);
+  // EXPLAIN only plans: there is no table to show.
+  if (r.plan.empty() || !r.rows.empty() || r.execute_ms > 0) printTable(r);
   std::cerr << r.rows.size() << " row(s); compiled in " << std::fixed << std::setprecision(2)
             << r.compile_ms << " ms, executed in " << r.execute_ms << " ms; version "
             << r.version << "\n";

@@ -94,7 +94,10 @@ int main(int argc, char** argv) {
   query->add_option("--dataset", query_options.dataset, "Dataset id, TENANT/NAME, or NAME with --tenant")
       ->required();
   query->add_option("--tenant", query_options.tenant, "Tenant name or id");
-  query->add_option("query", query_options.query, "The query")->required();
+  auto* query_text = query->add_option("query", query_options.query, "The query");
+  auto* query_file = query->add_option("--file", query_options.file,
+                                       "Run the statements of FILE (each ending with ';')");
+  query_text->excludes(query_file);
   query->add_option("--param", query_options.params, "NAME=VALUE (VALUE as JSON, else a string)");
   query->add_flag("--json", query_options.json, "Print the result as JSON");
   query->add_option("--timeout", query_options.timeout, "Time limit, e.g. 30s");

@@ -58,7 +58,7 @@ std::string describePlan(const Operator& root, bool profile) {
   std::string out;
   std::function<void(const Operator&, int)> walk = [&](const Operator& op, int depth) {
     out += std::string(static_cast<size_t>(depth) * 2, ' ') + "+" + op.name();
-    std::string d = op.details();
+    std::string d = op.describe();
     if (!d.empty()) out += " " + d;
     if (op.estimated_rows >= 0) out += "  est_rows=" + fixed(op.estimated_rows, 1);
     if (op.estimated_cost >= 0) out += " est_cost=" + fixed(op.estimated_cost, 1);

@@ -59,12 +59,19 @@ class Operator {
   // Produces the next row into `row`; false when there are no more.
   bool pull(ExecContext& ctx, Row& row);
 
-  // For EXPLAIN / PROFILE.
+  // For EXPLAIN / PROFILE. The planner may describe an operator in the
+  // query's own terms (variable names) with setDescription().
   virtual std::string name() const = 0;
-  virtual std::string details() const { return {}; }
+  std::string describe() const { return description_.empty() ? details() : description_; }
+  void setDescription(std::string d) { description_ = std::move(d); }
   const std::vector<std::unique_ptr<Operator>>& children() const { return children_; }
   Operator* child(size_t i = 0) const { return children_[i].get(); }
   void addChild(std::unique_ptr<Operator> op) { children_.push_back(std::move(op)); }
+
+ protected:
+  virtual std::string details() const { return {}; }
+
+ public:
 
   double estimated_rows = -1;
   double estimated_cost = -1;
@@ -76,6 +83,7 @@ class Operator {
 
  private:
   std::vector<std::unique_ptr<Operator>> children_;
+  std::string description_;
 };
 
 using OperatorPtr = std::unique_ptr<Operator>;

@@ -110,7 +110,8 @@ class PlannerV1 {
   }
 
   // `slot.key = value` as an owned expression.
-  const BoundExpr* propertyEquals(int slot, const std::string& key, const BoundExpr* value) {
+  const BoundExpr* propertyEquals(int slot, const std::string& var, const std::string& key,
+                                  const BoundExpr* value) {
     auto prop = std::make_unique<BoundExpr>();
     prop->kind = BoundKind::kProperty;
     prop->name = key;
@@ -119,7 +120,7 @@ class PlannerV1 {
     auto cmp = std::make_unique<BoundExpr>();
     cmp->kind = BoundKind::kCompare;
     cmp->ops = {ast::CompareOp::kEq};
-    cmp->text = key + " = " + value->text;
+    cmp->text = (var.empty() ? "" : var + ".") + key + " = " + value->text;
     cmp->children.push_back(std::move(prop));
     // The value is borrowed: wrap it in a shallow copy that refers to it.
     cmp->children.push_back(cloneRef(*value));
@@ -159,9 +160,11 @@ class PlannerV1 {
     return c;
   }
 
-  const BoundExpr* hasLabels(int slot, const std::vector<std::string>& labels) {
+  const BoundExpr* hasLabels(int slot, const std::string& var,
+                             const std::vector<std::string>& labels) {
     auto e = std::make_unique<BoundExpr>();
     e->kind = BoundKind::kHasLabels;
+    e->text = var;
     e->children.push_back(BoundExpr::slotRef(slot));
     for (const auto& l : labels) {
       e->label_names.push_back(l);
@@ -253,6 +256,24 @@ class PlannerV1 {
 
   // ---- patterns ----------------------------------------------------------
 
+  // `(a)-[r:T*1..3]->(b)` as written, oriented from the end expanded from.
+  static std::string describeRel(const QueryGraph& g, const PatternRel& rel, bool from_left) {
+    const PatternNode& a = g.nodes[from_left ? rel.left : rel.right];
+    const PatternNode& b = g.nodes[from_left ? rel.right : rel.left];
+    Dir d = from_left ? rel.dir
+            : rel.dir == Dir::kOut ? Dir::kIn
+            : rel.dir == Dir::kIn  ? Dir::kOut
+                                   : Dir::kBoth;
+    std::string inner = rel.name;
+    for (size_t i = 0; i < rel.types.size(); ++i) inner += (i ? "|" : ":") + rel.types[i];
+    if (rel.var_length) {
+      inner += "*" + std::to_string(rel.min_hops) + ".." +
+               (rel.max_hops < 0 ? "" : std::to_string(rel.max_hops));
+    }
+    return "(" + a.name + ")" + (d == Dir::kIn ? "<-[" : "-[") + inner +
+           (d == Dir::kOut ? "]->" : "]-") + "(" + b.name + ")";
+  }
+
   struct PendingPredicate {
     const BoundExpr* expr;
     std::set<int> needs;  // slots of this pattern it reads
@@ -290,14 +311,14 @@ class PlannerV1 {
       const PatternNode& n = g.nodes[i];
       for (const auto& [key, value] : n.properties) {
         use(value.get());
-        addPredicate(propertyEquals(n.slot, key, value.get()));
+        addPredicate(propertyEquals(n.slot, n.name, key, value.get()));
       }
     }
     for (const auto& r : g.rels) {
       if (r.var_length) continue;  // checked per relationship by the expansion
       for (const auto& [key, value] : r.properties) {
         use(value.get());
-        addPredicate(propertyEquals(r.slot, key, value.get()));
+        addPredicate(propertyEquals(r.slot, r.name, key, value.get()));
       }
     }
     for (const BoundExpr* w : where) addPredicate(w);
@@ -319,7 +340,9 @@ class PlannerV1 {
       for (size_t i = 0; i < g.nodes.size(); ++i) {
         if (matched[i] && !labels_checked[i]) {
           labels_checked[i] = true;
-          if (!g.nodes[i].labels.empty()) ready.push_back(hasLabels(g.nodes[i].slot, g.nodes[i].labels));
+          if (!g.nodes[i].labels.empty()) {
+            ready.push_back(hasLabels(g.nodes[i].slot, g.nodes[i].name, g.nodes[i].labels));
+          }
         }
       }
       for (auto& p : pending) {
@@ -390,15 +413,20 @@ class PlannerV1 {
         op = wrap(std::make_unique<IndexSeekOp>(n.slot, seek->first, seek->second.first,
                                                 use(seek->second.second)),
                   std::move(op));
+        op->setDescription("(" + n.name + ":" + seek->first + " {" + seek->second.first + ": " +
+                           seek->second.second->text + "})");
         plan_.hints.push_back("start: index seek on :" + seek->first + "(" + seek->second.first +
                               ")");
       } else {
         std::string label = n.labels.empty() ? "" : n.labels.front();
         op = wrap(std::make_unique<NodeScanOp>(n.slot, label), std::move(op));
+        op->setDescription("(" + n.name + (label.empty() ? "" : ":" + label) + ")");
         plan_.hints.push_back(label.empty() ? "start: all-nodes scan"
                                             : "start: label scan on :" + label);
       }
       markNode(i);
+      // The scan (or the label's index) already guarantees a sole label.
+      if (n.labels.size() == 1) labels_checked[i] = true;
       placeReady();
     };
     (void)hints;  // v1 ignores hints; v2 honours them
@@ -445,6 +473,7 @@ class PlannerV1 {
         if (rel_done[r]) continue;
         const PatternRel& rel = g.rels[r];
         bool lm = matched[rel.left], rm = matched[rel.right];
+        std::string text = describeRel(g, rel, lm || !rm);
         if (isShortest(r)) {
           if (!(lm && rm)) continue;
           op = wrap(std::make_unique<ShortestPathOp>(g.nodes[rel.left].slot, rel.slot,
@@ -479,6 +508,7 @@ class PlannerV1 {
           }
           markNode(forward ? rel.right : rel.left);
         }
+        op->setDescription(text);
         rel_done[r] = true;
         unique_slots.push_back(rel.slot);
         bound_slots.insert(rel.slot);
