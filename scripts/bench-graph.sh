@@ -10,7 +10,7 @@ scale=${1:-1}
 runs=${2:-10}
 seed=${3:-42}
 bin=build/maestro
-workload=../shared/bench/top20.cypher
+workload=${MAESTRO_SHARED_DIR:-../shared}/bench/top20.cypher
 [ -x "$bin" ] || { echo "build first: make build" >&2; exit 1; }
 [ -f "$workload" ] || { echo "missing $workload" >&2; exit 1; }
 
