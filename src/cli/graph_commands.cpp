@@ -49,28 +49,6 @@ tenancy::Dataset resolveDataset(platform::Platform& p, const std::string& datase
   return p.tenancy().getDataset(op, dataset, t);
 }
 
-Value jsonToValue(const Json& j) {
-  switch (j.type()) {
-    case Json::value_t::null: return Value();
-    case Json::value_t::boolean: return Value(j.get<bool>());
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return Value(j.get<int64_t>());
-    case Json::value_t::number_float: return Value(j.get<double>());
-    case Json::value_t::string: return Value(j.get<std::string>());
-    case Json::value_t::array: {
-      ValueList list;
-      for (const auto& item : j) list.push_back(jsonToValue(item));
-      return Value(std::move(list));
-    }
-    case Json::value_t::object: {
-      ValueMap map;
-      for (const auto& [k, v] : j.items()) map.emplace(k, jsonToValue(v));
-      return Value(std::move(map));
-    }
-    default: return Value();
-  }
-}
-
 engine::Parameters parseParams(const std::vector<std::string>& raw) {
   engine::Parameters params;
   for (const auto& p : raw) {
@@ -81,7 +59,7 @@ engine::Parameters parseParams(const std::vector<std::string>& raw) {
     std::string name = p.substr(0, eq), text = p.substr(eq + 1);
     Value v;
     try {
-      v = jsonToValue(Json::parse(text));
+      v = engine::valueFromJson(Json::parse(text));
     } catch (const Json::exception&) {
       v = Value(text);  // not JSON: a plain string
     }

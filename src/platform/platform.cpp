@@ -53,6 +53,7 @@ void migrateControl(store::Store& control) {
   control.migrate("keys", auth::KeyRing::migrations());
   control.migrate("audit", audit::AuditLog::migrations());
   control.migrate("tenancy", tenancy::Tenancy::migrations());
+  control.migrate("ops", ops::OpsRegistry::migrations());
 }
 
 Platform::Platform(PlatformConfig config, const Clock& clock)
@@ -80,6 +81,7 @@ std::unique_ptr<Platform> Platform::open(PlatformConfig config, const Clock& clo
                                                 p->config_.audit_checkpoint_every);
   p->tenancy_ = std::make_unique<tenancy::Tenancy>(*p->control_, *p->regions_, *p->audit_, clock);
   p->graphs_ = std::make_unique<Graphs>(*p->regions_);
+  p->ops_ = std::make_unique<ops::OpsRegistry>(*p->control_, *p->audit_, clock);
   return p;
 }
 

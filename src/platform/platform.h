@@ -17,6 +17,7 @@
 #include "platform/auth/token.h"
 #include "platform/graphs/graphs.h"
 #include "platform/metrics/metrics.h"
+#include "platform/ops/ops_registry.h"
 #include "platform/tenancy/regions.h"
 #include "platform/tenancy/tenancy.h"
 
@@ -62,6 +63,7 @@ class Platform {
   const audit::AuditLog& auditLog() const { return *audit_; }
   tenancy::Tenancy& tenancy() { return *tenancy_; }
   Graphs& graphs() { return *graphs_; }
+  ops::OpsRegistry& ops() { return *ops_; }
   metrics::Registry& metrics() { return metrics_; }
 
   // Signs a token and records its issue (not the token) in the audit log.
@@ -83,6 +85,7 @@ class Platform {
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<tenancy::Tenancy> tenancy_;
   std::unique_ptr<Graphs> graphs_;
+  std::unique_ptr<ops::OpsRegistry> ops_;
 };
 
 // Migrates a control store (all control-plane components).

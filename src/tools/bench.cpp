@@ -10,27 +10,6 @@
 namespace maestro::tools {
 namespace {
 
-Value toValue(const Json& j) {
-  switch (j.type()) {
-    case Json::value_t::boolean: return Value(j.get<bool>());
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return Value(j.get<int64_t>());
-    case Json::value_t::number_float: return Value(j.get<double>());
-    case Json::value_t::string: return Value(j.get<std::string>());
-    case Json::value_t::array: {
-      ValueList l;
-      for (const auto& item : j) l.push_back(toValue(item));
-      return Value(std::move(l));
-    }
-    case Json::value_t::object: {
-      ValueMap m;
-      for (const auto& [k, v] : j.items()) m.emplace(k, toValue(v));
-      return Value(std::move(m));
-    }
-    default: return Value();
-  }
-}
-
 double percentile(std::vector<double> xs, double p) {
   if (xs.empty()) return 0;
   std::sort(xs.begin(), xs.end());
@@ -70,13 +49,6 @@ std::vector<Operation> parseWorkload(const std::string& text) {
   return ops;
 }
 
-engine::Parameters toParameters(const Json& params) {
-  engine::Parameters out;
-  if (!params.is_object()) return out;
-  for (const auto& [k, v] : params.items()) out[k] = toValue(v);
-  return out;
-}
-
 std::vector<BenchCase> runBenchmark(engine::Database& db, const std::vector<Operation>& workload,
                                     const Json& params_file, const BenchOptions& options) {
   std::vector<BenchCase> out;
@@ -90,7 +62,7 @@ std::vector<BenchCase> runBenchmark(engine::Database& db, const std::vector<Oper
     }
     if (cases.empty()) cases.emplace_back("default", Json::object());
     for (const auto& [name, p] : cases) {
-      engine::Parameters params = toParameters(p);
+      engine::Parameters params = engine::parametersFromJson(p);
       BenchCase bc;
       bc.op_id = op.op_id;
       bc.case_name = name;

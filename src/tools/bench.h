@@ -41,9 +41,8 @@ struct BenchOptions {
   engine::QueryOptions query_options;
 };
 
-// Converts params.json values (JSON) into query parameters.
-engine::Parameters toParameters(const Json& params);
-
+// Runs each operation of `workload` with every parameter case of
+// `params_file` for `options.runs` timed runs.
 std::vector<BenchCase> runBenchmark(engine::Database& db, const std::vector<Operation>& workload,
                                     const Json& params_file, const BenchOptions& options);
 

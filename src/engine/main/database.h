@@ -35,6 +35,12 @@ namespace maestro::engine {
 
 using Parameters = std::unordered_map<std::string, Value>;
 
+// A JSON value as a Cypher value: objects become maps, arrays lists,
+// integral numbers INTEGER, other numbers FLOAT. Query parameters from a
+// JSON object (null: none); anything else is Error::badInput naming `what`.
+Value valueFromJson(const Json& json);
+Parameters parametersFromJson(const Json& params, std::string_view what = "params");
+
 enum class PlannerVersion { kV1, kV2 };
 
 class BindHook;  // binder/bind_hook.h: rewrites a bound query (privacy)

@@ -1,6 +1,7 @@
 // QueryResult rendering: JSON for APIs and the TCK's text notation.
 #include <cmath>
 
+#include "common/error.h"
 #include "engine/main/database.h"
 
 namespace maestro::engine {
@@ -92,6 +93,44 @@ std::string renderRel(RelId id, const QueryResult& r) {
 }
 
 }  // namespace
+
+Value valueFromJson(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::boolean: return Value(j.get<bool>());
+    case Json::value_t::number_integer: return Value(j.get<int64_t>());
+    case Json::value_t::number_unsigned: {
+      auto u = j.get<uint64_t>();
+      if (u > static_cast<uint64_t>(INT64_MAX)) return Value(static_cast<double>(u));
+      return Value(static_cast<int64_t>(u));
+    }
+    case Json::value_t::number_float: return Value(j.get<double>());
+    case Json::value_t::string: return Value(j.get<std::string>());
+    case Json::value_t::array: {
+      ValueList list;
+      list.reserve(j.size());
+      for (const auto& item : j) list.push_back(valueFromJson(item));
+      return Value(std::move(list));
+    }
+    case Json::value_t::object: {
+      ValueMap map;
+      for (const auto& [k, v] : j.items()) map.emplace(k, valueFromJson(v));
+      return Value(std::move(map));
+    }
+    default: return Value();
+  }
+}
+
+Parameters parametersFromJson(const Json& params, std::string_view what) {
+  Parameters out;
+  if (params.is_null()) return out;
+  if (!params.is_object()) {
+    throw Error::badInput(std::string(what) + ": expected an object of parameters, got " +
+                              std::string(jsonTypeName(params)),
+                          std::string(what));
+  }
+  for (const auto& [k, v] : params.items()) out[k] = valueFromJson(v);
+  return out;
+}
 
 Json QueryResult::toJson() const {
   Json rows_json = Json::array();
