@@ -1,0 +1,1 @@
+MATCH (p:Person {id: $id})-[k:KNOWS]-(f) RETURN f.id, k.since ORDER BY k.since DESC LIMIT 20

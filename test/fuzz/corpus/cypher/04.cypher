@@ -1,0 +1,1 @@
+MATCH (p:Person {id: $id})-[:KNOWS]-(f)-[:KNOWS]-(x) WHERE x <> p AND NOT (p)-[:KNOWS]-(x) RETURN x.id, count(*) AS m ORDER BY m DESC LIMIT 20

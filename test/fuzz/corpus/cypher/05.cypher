@@ -1,0 +1,1 @@
+MATCH (o:Organization {name: $org})<-[:WORKS_AT]-(p:Person)-[:ATTENDED]->(e:Event {id: $ev}) RETURN DISTINCT p.id

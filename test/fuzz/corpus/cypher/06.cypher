@@ -1,0 +1,1 @@
+MATCH p = shortestPath((a:Person {id: $a})-[:KNOWS|WORKS_AT*..6]-(b:Person {id: $b})) RETURN length(p)

@@ -1,0 +1,1 @@
+MATCH (p:Person {id: $id}) OPTIONAL MATCH (p)-[:WORKS_AT]->(o) RETURN p.name, collect(DISTINCT o.name)

@@ -1,0 +1,1 @@
+MATCH (p:Person {id: $id})-[:KNOWS*1..3]-(x:Person) WHERE x.risk_score > 0.95 RETURN DISTINCT x.id SKIP 5 LIMIT 100

@@ -1,0 +1,1 @@
+CREATE (a:Person:Analyst {name: 'Ann', age: 41})-[:KNOWS {since: 2015}]->(b:Person {name: "Bob"})

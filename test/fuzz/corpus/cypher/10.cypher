@@ -1,0 +1,1 @@
+MERGE (n:Tag {name: $t}) ON CREATE SET n.created = 1 ON MATCH SET n.hits = n.hits + 1 RETURN n

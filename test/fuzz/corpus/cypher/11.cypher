@@ -1,0 +1,1 @@
+MATCH (n) WHERE id(n) = 0 SET n += {a: 1, b: [1, 2.5, 'x']}, n:Seen REMOVE n.tmp, n:New

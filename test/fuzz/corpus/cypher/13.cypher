@@ -1,0 +1,1 @@
+UNWIND [1, 2, 3] AS x WITH x WHERE x % 2 = 1 RETURN x ^ 2 AS sq, -x AS neg

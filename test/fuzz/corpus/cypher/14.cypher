@@ -1,0 +1,1 @@
+WITH [x IN range(1, 10) WHERE x > 3 | x * 2] AS l RETURN l[1..3], l[-1], size(l)

@@ -1,0 +1,1 @@
+MATCH (a) RETURN [(a)-[:R]->(b:B) WHERE b.v > 1 | b.name] AS names

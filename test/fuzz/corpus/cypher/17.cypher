@@ -1,0 +1,1 @@
+RETURN reduce(acc = 0, x IN [1, 2, 3] | acc + x), all(x IN [1] WHERE x = 1), any(y IN [] WHERE y), none(z IN [2] WHERE z = 1), single(w IN [1] WHERE w = 1)

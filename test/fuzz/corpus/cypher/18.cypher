@@ -1,0 +1,1 @@
+MATCH (n) WHERE n.name STARTS WITH 'A' OR n.name ENDS WITH 'z' XOR n.name CONTAINS 'q' AND n.name =~ '.*x.*' RETURN n

@@ -1,0 +1,1 @@
+MATCH (n) WHERE n.v IN [1, 2] AND n.w IS NOT NULL AND exists(n.u) RETURN count(DISTINCT n.v)

@@ -1,0 +1,1 @@
+CALL { MATCH (n) RETURN n LIMIT 1 } RETURN n

@@ -1,0 +1,1 @@
+MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WHERE m.v > 0 } RETURN COUNT { (n)--() } AS degree

@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS FOR (p:Person) ON (p.id)

@@ -1,0 +1,1 @@
+EXPLAIN MATCH (a:A)-[r]->(b) USING INDEX a:A(id) WHERE a.id = 1 RETURN type(r), labels(b), keys(b), properties(a)

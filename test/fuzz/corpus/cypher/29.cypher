@@ -1,0 +1,1 @@
+MATCH (a)<-[:R]-(b)-->(c)<--(d)-[*]-(e)-[r:S|T *2]->(f) RETURN a, b, c, d, e, f, r

@@ -1,0 +1,1 @@
+RETURN 'naïve ünïcödé 日本 😀', $0, $param, true, false, null, 1 <= 2 >= 1 <> 3
