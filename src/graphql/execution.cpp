@@ -461,8 +461,7 @@ std::shared_ptr<const PreparedDocument> prepareDocument(const ExecutableSchema& 
     errors.back().extensions["limit"] = limit;
   };
   if (limits.max_tokens > 0 && p.document.token_count > limits.max_tokens) {
-    limitError("document has " + std::to_string(p.document.token_count) + " tokens, more than the limit of " +
-                   std::to_string(limits.max_tokens) + " (max_tokens)",
+    limitError("document exceeds the limit of " + std::to_string(limits.max_tokens) + " tokens (max_tokens)",
                "max_tokens");
   }
   if (p.depth > limits.max_depth) {

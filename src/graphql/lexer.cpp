@@ -155,8 +155,8 @@ Token Lexer::next() {
   if (pos_ >= src_.size()) return tok;
   if (max_tokens_ > 0 && ++count_ > max_tokens_) {
     throw SyntaxError(Code::kBudgetExceeded,
-                      "document has more than " + std::to_string(max_tokens_) +
-                          " tokens, the limit of max_tokens",
+                      "document exceeds the limit of " + std::to_string(max_tokens_) +
+                          " tokens (max_tokens)",
                       tok.loc);
   }
   if (max_tokens_ <= 0) ++count_;

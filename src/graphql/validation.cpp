@@ -648,7 +648,10 @@ class Measurer {
         case ast::Selection::Kind::kField:
           sub = selectionSet(sel.selection_set);
           m.fields = add(m.fields, add(1, sub.fields));
-          m.depth = std::max(m.depth, sub.depth + 1);
+          // Introspection's `ofType` chain is a single object per level: it
+          // cannot multiply the result, and graphql-js's standard query
+          // nests it nine deep, so it does not count as depth.
+          m.depth = std::max(m.depth, sub.depth + (sel.name == "ofType" ? 0 : 1));
           continue;
         case ast::Selection::Kind::kInlineFragment: sub = selectionSet(sel.selection_set); break;
         case ast::Selection::Kind::kFragmentSpread: sub = fragment(sel.name); break;

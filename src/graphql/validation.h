@@ -16,7 +16,7 @@ namespace maestro::graphql {
 std::vector<GraphQLError> validateDocument(const Schema& schema, const ast::Document& document);
 
 struct DocumentMeasure {
-  int depth = 0;   // deepest selection-set nesting over all operations
+  int depth = 0;   // deepest selection-set nesting over all operations (`ofType` not counted)
   int fields = 0;  // field selections over all operations (saturates at INT_MAX / 2)
 };
 DocumentMeasure measureDocument(const ast::Document& document);
