@@ -508,14 +508,35 @@ class Validator {
         }
         case ast::Selection::Kind::kFragmentSpread: {
           if (!visited.insert(sel.name).second) break;
-          auto it = fragments_.find(sel.name);
-          if (it == fragments_.end()) break;
-          const Type* t = s_.type(it->second->type_condition);
-          collectForMerge(t && t->isComposite() ? t : nullptr, it->second->selection_set, out, visited);
+          for (const auto& [key, infos] : fragmentFields(sel.name)) {
+            spend(static_cast<long>(infos.size()));
+            auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == key; });
+            if (it == out.end()) {
+              out.push_back({key, infos});
+            } else {
+              it->second.insert(it->second.end(), infos.begin(), infos.end());
+            }
+          }
           break;
         }
       }
     }
+  }
+
+  // The fields of a fragment with its spreads expanded, computed once per
+  // fragment (a chain of N fragments costs N, not N²). Empty on a cycle.
+  const FieldMap& fragmentFields(const std::string& name) {
+    auto memo = fragment_fields_.find(name);
+    if (memo != fragment_fields_.end()) return memo->second;
+    FieldMap& slot = fragment_fields_[name];
+    auto it = fragments_.find(name);
+    if (it == fragments_.end()) return slot;
+    const Type* t = s_.type(it->second->type_condition);
+    FieldMap fields;
+    std::set<std::string_view> visited{it->second->name};
+    collectForMerge(t && t->isComposite() ? t : nullptr, it->second->selection_set, fields, visited);
+    slot = std::move(fields);
+    return slot;
   }
 
   static bool sameArguments(const ast::Selection& a, const ast::Selection& b) {
@@ -625,6 +646,7 @@ class Validator {
   DefinitionInfo* info_ = nullptr;
   std::set<std::string> used_fragments_;
   std::vector<GraphQLError> errors_;
+  std::map<std::string, FieldMap> fragment_fields_;
   long merge_work_ = 0;
   bool merge_gave_up_ = false;
 };

@@ -2,6 +2,9 @@
 // wide and fragment-bomb documents cost linear time.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "graphql/test_schema.h"
 
 namespace maestro::graphql {
@@ -123,6 +126,35 @@ TEST_F(GraphqlLimits, Timeout) {
   ASSERT_EQ(r.errors.size(), 1u);  // reported once
   EXPECT_EQ(r.errors[0].code, "LIMIT_EXCEEDED");
   EXPECT_EQ(r.errors[0].message, "request exceeded the timeout of 20 ms (timeout)");
+}
+
+TEST_F(GraphqlLimits, LongFragmentChainsAreFine) {
+  std::string q = "{ ...F0 }\n";
+  for (int i = 0; i < 2000; ++i) {
+    q += "fragment F" + std::to_string(i) + " on Query { ...F" + std::to_string(i + 1) + " }\n";
+  }
+  q += "fragment F2000 on Query { hello }";
+  Response r = exec(q, Limits{.max_document_bytes = 1 << 20, .max_tokens = 100000});
+  ASSERT_EQ(r.outcome, Response::Outcome::kExecuted) << r.toJson().dump();
+  EXPECT_EQ(r.data["hello"], "hello world");
+}
+
+TEST_F(GraphqlLimits, ConcurrentRequestsShareTheCache) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        Request req;
+        std::string q = "{ user(id: " + std::to_string(1 + (i + t) % 3) + ") { id } n" + std::to_string(i % 300) + ": hello }";
+        req.query = q;
+        Response r = execute(*schema_, req);
+        if (r.outcome == Response::Outcome::kExecuted && r.data["user"]["id"] == std::to_string(1 + (i + t) % 3)) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 1200);
 }
 
 TEST_F(GraphqlLimits, HostileDocumentsNeverThrow) {
