@@ -1,0 +1,52 @@
+// What the resolvers of one request share, and the binders that attach the
+// resolvers to the schema. Internal to api/.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/json.h"
+#include "graphql/graphql.h"
+#include "platform/auth/principal.h"
+#include "platform/ops/ops_registry.h"
+
+namespace maestro::platform {
+class Platform;
+}
+
+namespace maestro::api {
+
+struct RequestContext {
+  platform::Platform& platform;
+  // The caller; absent when no token was sent or it was refused.
+  std::optional<auth::Principal> principal;
+  // Why the token was refused; empty when none was sent.
+  std::string token_problem;
+};
+
+const RequestContext& requestContext(const graphql::FieldContext& f);
+// The caller of a field that passed @auth (which guarantees one).
+const auth::Principal& caller(const graphql::FieldContext& f);
+
+// Argument readers: absent and null read as nullopt.
+std::optional<std::string> optionalArg(const graphql::FieldContext& f, const char* name);
+std::string requiredArg(const graphql::FieldContext& f, const char* name);
+
+// Appends an audit entry in its own transaction on the control store.
+void auditEvent(platform::Platform& platform, const auth::Principal& who,
+                std::optional<std::string> tenant_id, std::string action, std::string target,
+                Json details);
+
+// The persisted operation `op_id` of the caller's tenant (or of `tenant_id`,
+// which platform callers may omit when only one tenant has that id).
+// Error::notFound when there is none the caller may see.
+ops::Operation resolveOperation(platform::Platform& platform, const auth::Principal& who,
+                                const std::string& op_id,
+                                const std::optional<std::string>& tenant_id);
+
+void bindScalars(graphql::SchemaBuilder& b);
+void bindAuthDirective(graphql::SchemaBuilder& b, platform::Platform& platform);
+void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
+void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
+
+}  // namespace maestro::api

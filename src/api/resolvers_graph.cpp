@@ -1,0 +1,181 @@
+// Resolvers that run Cypher: ad-hoc statements, EXPLAIN/PROFILE, persisted
+// operations and their registration.
+#include <algorithm>
+
+#include "api/context.h"
+#include "common/error.h"
+#include "engine/main/database.h"
+#include "platform/platform.h"
+
+namespace maestro::api {
+namespace {
+
+using graphql::FieldContext;
+using graphql::Resolved;
+
+// What the resolvers of a QueryResult read.
+struct ResultSource {
+  Json json;  // engine::QueryResult::toJson()
+  double compile_ms = 0;
+  double execute_ms = 0;
+};
+
+engine::QueryOptions optionsFor(const FieldContext& f, bool read_only) {
+  engine::QueryOptions o;
+  o.read_only = read_only;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      f.deadline - std::chrono::steady_clock::now());
+  o.timeout = std::max(left, std::chrono::milliseconds(1));
+  return o;
+}
+
+Json paramsArg(const FieldContext& f, const char* name) {
+  auto it = f.args.find(name);
+  return it == f.args.end() ? Json() : *it;
+}
+
+// Ad-hoc Cypher is refused for tenants that accept persisted operations only.
+void requireAdHocAllowed(platform::Platform& platform, const tenancy::Dataset& dataset) {
+  auto tenant = platform.tenancy().getTenant(auth::Principal::localOperator(), dataset.tenant_id);
+  const Json* flag = nullptr;
+  if (auto p = tenant.config.find("policies"); p != tenant.config.end() && p->is_object()) {
+    if (auto f = p->find("persisted_operations_only"); f != p->end()) flag = &*f;
+  }
+  if (flag != nullptr && flag->is_boolean() && flag->get<bool>()) {
+    throw Error::forbidden("forbidden: tenant '" + tenant.name +
+                           "' accepts persisted operations only; register the query with "
+                           "registerOperation and run it with runOp");
+  }
+}
+
+Resolved resultOf(const engine::QueryResult& r) {
+  return Resolved::object(ResultSource{r.toJson(), r.compile_ms, r.execute_ms}, "QueryResult");
+}
+
+// Graph writes live in the dataset's region store, the audit log in the
+// control store: the entry follows the commit and names the version it made.
+void auditWrite(platform::Platform& platform, const auth::Principal& who,
+                const tenancy::Dataset& dataset, const engine::QueryResult& r,
+                const std::string& via) {
+  if (!r.counters.any()) return;
+  Json details = r.toJson().value("counters", Json::object());
+  details["version"] = r.version;
+  details["via"] = via;
+  auditEvent(platform, who, dataset.tenant_id, "graph.write", dataset.id, std::move(details));
+}
+
+Resolved runCypher(platform::Platform& platform, const FieldContext& f, bool read_only) {
+  const auth::Principal& who = caller(f);
+  tenancy::Dataset dataset = platform.tenancy().getDataset(who, requiredArg(f, "datasetId"));
+  requireAdHocAllowed(platform, dataset);
+  auto params = engine::parametersFromJson(paramsArg(f, "params"));
+  engine::Connection conn(platform.graphs().database(dataset), optionsFor(f, read_only));
+  engine::QueryResult r = conn.query(requiredArg(f, "query"), params);
+  auditWrite(platform, who, dataset, r, "cypher");
+  return resultOf(r);
+}
+
+Resolved runOp(platform::Platform& platform, const FieldContext& f, bool read_only) {
+  const auth::Principal& who = caller(f);
+  ops::Operation op =
+      resolveOperation(platform, who, requiredArg(f, "opId"), optionalArg(f, "tenantId"));
+  tenancy::Dataset dataset = platform.tenancy().getDataset(who, op.dataset_id);
+  auto params = engine::parametersFromJson(paramsArg(f, "vars"), "vars");
+  engine::Connection conn(platform.graphs().database(dataset), optionsFor(f, read_only));
+  engine::QueryResult r = conn.query(op.query, params);
+  if (op.sensitive) {
+    // Purpose-bound access to sensitive data is part of the record.
+    auditEvent(platform, who, op.tenant_id, "operation.run", op.op_id,
+               {{"version", op.version}, {"purpose", who.purpose.value_or("")}});
+  }
+  auditWrite(platform, who, dataset, r, "runOp " + op.op_id);
+  return resultOf(r);
+}
+
+Resolved countersField(const FieldContext& f) {
+  static const std::pair<std::string_view, const char*> kNames[] = {
+      {"nodesCreated", "nodes_created"},
+      {"nodesDeleted", "nodes_deleted"},
+      {"relationshipsCreated", "relationships_created"},
+      {"relationshipsDeleted", "relationships_deleted"},
+      {"labelsAdded", "labels_added"},
+      {"labelsRemoved", "labels_removed"},
+      {"propertiesSet", "properties_set"},
+      {"indexesAdded", "indexes_added"},
+      {"indexesRemoved", "indexes_removed"},
+  };
+  const auto& counters = std::any_cast<const Json&>(f.parent);
+  for (const auto& [field, key] : kNames) {
+    if (f.field_name == field) return Resolved::leaf(counters.value(key, 0));
+  }
+  throw Error::internal("QueryCounters." + std::string(f.field_name) + " has no resolver");
+}
+
+Resolved resultField(const FieldContext& f) {
+  const auto& r = std::any_cast<const ResultSource&>(f.parent);
+  const auto& n = f.field_name;
+  if (n == "columns") {
+    std::vector<Resolved> cols;
+    for (const auto& c : r.json["columns"]) cols.push_back(Resolved::leaf(c));
+    return Resolved::list(std::move(cols));
+  }
+  if (n == "rows") return Resolved::leaf(r.json["rows"]);
+  if (n == "rowCount") return Resolved::leaf(r.json["rows"].size());
+  if (n == "counters") return Resolved::object(r.json.value("counters", Json::object()), "QueryCounters");
+  if (n == "version") return Resolved::leaf(r.json["version"]);
+  if (n == "compileMs") return Resolved::leaf(r.compile_ms);
+  if (n == "executeMs") return Resolved::leaf(r.execute_ms);
+  throw Error::internal("QueryResult." + std::string(n) + " has no resolver");
+}
+
+}  // namespace
+
+void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform) {
+  b.field("Query", "cypher",
+          [&platform](const FieldContext& f) { return runCypher(platform, f, true); });
+  b.field("Mutation", "cypher",
+          [&platform](const FieldContext& f) { return runCypher(platform, f, false); });
+  b.field("Query", "runOp", [&platform](const FieldContext& f) { return runOp(platform, f, true); });
+  b.field("Mutation", "runOp",
+          [&platform](const FieldContext& f) { return runOp(platform, f, false); });
+  b.allFields("QueryResult", resultField);
+  b.allFields("QueryCounters", countersField);
+
+  b.field("Query", "explain", [&platform](const FieldContext& f) {
+    tenancy::Dataset dataset =
+        platform.tenancy().getDataset(caller(f), requiredArg(f, "datasetId"));
+    requireAdHocAllowed(platform, dataset);
+    auto params = engine::parametersFromJson(paramsArg(f, "params"));
+    engine::Database& db = platform.graphs().database(dataset);
+    std::string query = requiredArg(f, "query");
+    bool profile = f.args.value("profile", false);
+    engine::QueryResult r = profile ? db.execute("PROFILE " + query, params, optionsFor(f, true))
+                                    : db.explain(query, params, optionsFor(f, true));
+    return Resolved::object(Json{{"columns", r.columns}, {"plan", r.plan}}, "Plan");
+  });
+  b.allFields("Plan", [](const FieldContext& f) {
+    const auto& plan = std::any_cast<const Json&>(f.parent);
+    if (f.field_name == "plan") return Resolved::leaf(plan["plan"]);
+    std::vector<Resolved> cols;
+    for (const auto& c : plan["columns"]) cols.push_back(Resolved::leaf(c));
+    return Resolved::list(std::move(cols));
+  });
+
+  b.field("Mutation", "registerOperation", [&platform](const FieldContext& f) {
+    const auth::Principal& who = caller(f);
+    tenancy::Dataset dataset = platform.tenancy().getDataset(who, requiredArg(f, "datasetId"));
+    ops::NewOperation spec;
+    spec.op_id = requiredArg(f, "opId");
+    spec.query = requiredArg(f, "query");
+    spec.sensitive = f.args.value("sensitive", false);
+    if (auto it = f.args.find("purposes"); it != f.args.end() && it->is_array()) {
+      for (const auto& p : *it) spec.purposes.push_back(p.get<std::string>());
+    }
+    // A query that does not compile is refused now, not at its first run.
+    platform.graphs().database(dataset).explain(spec.query, {}, optionsFor(f, false));
+    return Resolved::object(platform.ops().registerOp(who, dataset, spec).first,
+                            "PersistedOperation");
+  });
+}
+
+}  // namespace maestro::api

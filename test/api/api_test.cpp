@@ -1,0 +1,387 @@
+// Contract tests of the product API: every operation, the @auth matrix
+// (scope × tenant × purpose), persisted operations and automatic persisted
+// queries, run through the GraphQL engine exactly as the HTTP route does.
+#include "api/api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "platform/platform.h"
+#include "testing/test_stores.h"
+
+namespace maestro::api {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest() {
+    platform::PlatformConfig config;
+    config.data_dir = dir_.path();
+    platform_ = platform::Platform::open(config, clock_);
+    api_ = std::make_unique<Api>(*platform_);
+    auto op = auth::Principal::localOperator();
+    acme_ = platform_->tenancy().createTenant(op, {"acme", Json::object(), std::nullopt}).id;
+    globex_ = platform_->tenancy().createTenant(op, {"globex", Json::object(), std::nullopt}).id;
+    graph_ = platform_->tenancy().createDataset(op, acme_, "graph", "").id;
+    other_graph_ = platform_->tenancy().createDataset(op, globex_, "graph", "").id;
+    admin_ = token(acme_, {"graph.read", "graph.write", "admin.read", "admin.write"});
+    reader_ = token(acme_, {"graph.read"});
+    outsider_ = token(globex_, {"graph.read", "graph.write", "admin.read", "admin.write"});
+    operator_ = token(std::nullopt, auth::knownScopes());
+  }
+
+  std::string token(std::optional<std::string> tenant, std::vector<std::string> scopes,
+                    std::optional<std::string> purpose = std::nullopt) {
+    auth::TokenRequest r;
+    r.subject = "test-user";
+    r.tenant = tenant;
+    r.platform = !tenant;
+    r.scopes = std::move(scopes);
+    r.purpose = std::move(purpose);
+    return platform_->issueToken(auth::Principal::localOperator(), r);
+  }
+
+  Json run(const std::string& query, const std::optional<std::string>& bearer,
+           Json variables = Json::object(), Json extensions = Json::object(),
+           bool allow_mutations = true) {
+    ApiRequest r;
+    r.query = query;
+    r.variables = std::move(variables);
+    r.extensions = std::move(extensions);
+    r.bearer_token = bearer;
+    r.allow_mutations = allow_mutations;
+    last_ = api_->execute(r);
+    return Json::parse(last_.toJson().dump());
+  }
+
+  // The extensions.code of the first error, or "" when there is none.
+  static std::string code(const Json& response) {
+    if (!response.contains("errors")) return "";
+    return response["errors"][0]["extensions"].value("code", "");
+  }
+
+  int64_t auditCount(const std::string& action) {
+    return platform_->control()
+        .acquire()
+        ->queryOne("SELECT COUNT(*) FROM audit_log WHERE action = $1", {action})
+        ->integer(0);
+  }
+
+  std::string registerOp(const std::string& op_id, const std::string& query,
+                         bool sensitive = false, Json purposes = Json::array()) {
+    Json r = run(
+        "mutation($o: String!, $d: ID!, $q: String!, $s: Boolean, $p: [String!]) {"
+        " registerOperation(opId: $o, datasetId: $d, query: $q, sensitive: $s, purposes: $p)"
+        " { opId version } }",
+        admin_, {{"o", op_id}, {"d", graph_}, {"q", query}, {"s", sensitive}, {"p", purposes}});
+    EXPECT_EQ(code(r), "") << r.dump();
+    return op_id;
+  }
+
+  testing::TempDir dir_;
+  ManualClock clock_{SystemClock::instance().nowMillis()};
+  std::unique_ptr<platform::Platform> platform_;
+  std::unique_ptr<Api> api_;
+  graphql::Response last_;
+  std::string acme_, globex_, graph_, other_graph_;
+  std::string admin_, reader_, outsider_, operator_;
+};
+
+TEST_F(ApiTest, TypenameNeedsNoToken) {
+  Json r = run("{ __typename }", std::nullopt);
+  EXPECT_EQ(r["data"]["__typename"], "Query");
+  EXPECT_FALSE(r.contains("errors"));
+}
+
+TEST_F(ApiTest, NoTokenOrABadOneIsUnauthenticated) {
+  Json r = run("{ me { subject } }", std::nullopt);
+  EXPECT_EQ(code(r), "UNAUTHENTICATED");
+  EXPECT_TRUE(r["data"].is_null());
+  r = run("{ me { subject } }", std::string("not.a.token"));
+  EXPECT_EQ(code(r), "UNAUTHENTICATED");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("token"));
+  std::string tampered = reader_;
+  tampered[tampered.find('.') + 3] ^= 1;
+  EXPECT_EQ(code(run("{ me { subject } }", tampered)), "UNAUTHENTICATED");
+}
+
+TEST_F(ApiTest, MeDescribesTheCaller) {
+  Json r = run("{ me { subject tenantId platform scopes } }", reader_);
+  EXPECT_EQ(r["data"]["me"]["tenantId"], acme_);
+  EXPECT_EQ(r["data"]["me"]["platform"], false);
+  EXPECT_EQ(r["data"]["me"]["scopes"], Json::array({"graph.read"}));
+}
+
+TEST_F(ApiTest, TenantsAreVisibleOnlyToTheirOwnPrincipals) {
+  Json r = run("{ tenants { name } }", operator_);
+  EXPECT_EQ(r["data"]["tenants"].size(), 2u);
+  r = run("{ tenants { name datasets { name } } }", admin_);
+  ASSERT_EQ(r["data"]["tenants"].size(), 1u);
+  EXPECT_EQ(r["data"]["tenants"][0]["name"], "acme");
+  EXPECT_EQ(r["data"]["tenants"][0]["datasets"][0]["name"], "graph");
+  // Another tenant reads exactly like a tenant that does not exist.
+  Json other = run("query($id: ID!) { tenant(id: $id) { name } }", admin_, {{"id", globex_}});
+  Json none = run("{ tenant(id: \"nope\") { name } }", admin_);
+  EXPECT_TRUE(other["data"]["tenant"].is_null());
+  EXPECT_EQ(other, none);
+}
+
+TEST_F(ApiTest, AnotherTenantsDatasetIsNotFoundAndTheAttemptIsAudited) {
+  int64_t before = auditCount("auth.denied");
+  Json r = run("query($d: ID!) { cypher(datasetId: $d, query: \"RETURN 1\") { rows } }", admin_,
+               {{"d", other_graph_}});
+  EXPECT_EQ(code(r), "NOT_FOUND");
+  EXPECT_EQ(r["errors"][0]["message"], "dataset not found");
+  EXPECT_EQ(r["errors"][0]["path"], Json::array({"cypher"}));
+  EXPECT_EQ(auditCount("auth.denied"), before + 1);
+  Json missing = run("{ cypher(datasetId: \"00000000-0000-7000-8000-000000000000\", "
+                     "query: \"RETURN 1\") { rows } }",
+                     admin_);
+  EXPECT_EQ(code(missing), "NOT_FOUND");
+  EXPECT_EQ(missing["errors"][0]["message"], r["errors"][0]["message"]);
+}
+
+TEST_F(ApiTest, EveryFieldRefusesATokenWithoutItsScope) {
+  std::string none = token(acme_, {"audit.read"});
+  std::string gid = "\"" + graph_ + "\"";
+  const char* scope_fields[] = {
+      "{ tenants { id } }",
+      "{ datasets { id } }",
+      "{ cypher(datasetId: GID, query: \"RETURN 1\") { rows } }",
+      "{ explain(datasetId: GID, query: \"RETURN 1\") { plan } }",
+      "{ operations { opId } }",
+      "{ runOp(opId: \"x\") { rows } }",
+      "{ planPreview(opId: \"x\", vars: {}) { cost } }",
+      "mutation { createDataset(tenantId: \"acme\", name: \"x\") { id } }",
+      "mutation { cypher(datasetId: GID, query: \"CREATE ()\") { rows } }",
+      "mutation { registerOperation(opId: \"x\", datasetId: GID, query: \"RETURN 1\") { opId } }",
+      "mutation { enablePrivacyV2(tenantId: \"acme\", enabled: true) }",
+  };
+  for (std::string q : scope_fields) {
+    if (auto at = q.find("GID"); at != std::string::npos) q.replace(at, 3, gid);
+    Json r = run(q, none);
+    EXPECT_EQ(code(r), "FORBIDDEN") << q << "\n" << r.dump();
+    EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("missing scope")) << q;
+  }
+}
+
+TEST_F(ApiTest, CreatesTenantsAndDatasetsWithAuditAndConflicts) {
+  Json r = run("mutation { createTenant(name: \"initech\", config: {tier: \"gold\"}) { id name config } }",
+               operator_);
+  EXPECT_EQ(r["data"]["createTenant"]["name"], "initech");
+  EXPECT_EQ(r["data"]["createTenant"]["config"]["tier"], "gold");
+  EXPECT_EQ(code(run("mutation { createTenant(name: \"initech\") { id } }", operator_)),
+            "CONFLICT");
+  // A tenant's own admin cannot create tenants.
+  EXPECT_EQ(code(run("mutation { createTenant(name: \"x\") { id } }", admin_)), "FORBIDDEN");
+  EXPECT_EQ(code(run("mutation { createTenant(name: \"Bad Name\") { id } }", operator_)),
+            "BAD_USER_INPUT");
+
+  r = run("mutation { createDataset(tenantId: \"acme\", name: \"second\", region: \"eu-west\")"
+          " { name homeRegion tenantId createdAt } }",
+          admin_);
+  EXPECT_EQ(r["data"]["createDataset"]["homeRegion"], "eu-west");
+  EXPECT_EQ(r["data"]["createDataset"]["tenantId"], acme_);
+  EXPECT_THAT(r["data"]["createDataset"]["createdAt"].get<std::string>(), HasSubstr("T"));
+  r = run("mutation { createDataset(tenantId: \"acme\", name: \"x\", region: \"mars\") { id } }",
+          admin_);
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("mars"));
+  EXPECT_EQ(code(run("mutation { createDataset(tenantId: \"globex\", name: \"x\") { id } }",
+                     admin_)),
+            "NOT_FOUND");
+  EXPECT_EQ(auditCount("dataset.create"), 3);  // graph ×2 in the fixture, second here
+}
+
+TEST_F(ApiTest, UpdatesTenantConfigWithOptimisticConcurrency) {
+  Json r = run("mutation { updateTenantConfig(tenantId: \"acme\", config: {a: 1}, "
+               "expectedVersion: 1) { configVersion config } }",
+               admin_);
+  EXPECT_EQ(r["data"]["updateTenantConfig"]["configVersion"], 2);
+  r = run("mutation { updateTenantConfig(tenantId: \"acme\", config: {a: 2}, "
+          "expectedVersion: 1) { configVersion } }",
+          admin_);
+  EXPECT_EQ(code(r), "CONFLICT");
+  r = run("mutation { updateTenantConfig(tenantId: \"acme\", config: [1], expectedVersion: 2)"
+          " { configVersion } }",
+          admin_);
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+}
+
+TEST_F(ApiTest, CypherWritesInMutationsAndOnlyReadsInQueries) {
+  Json vars = {{"d", graph_}};
+  Json r = run("mutation($d: ID!) { cypher(datasetId: $d, query: \"CREATE (:P {name: 'ann'})\")"
+               " { counters { nodesCreated propertiesSet } version } }",
+               admin_, vars);
+  EXPECT_EQ(r["data"]["cypher"]["counters"]["nodesCreated"], 1);
+  EXPECT_EQ(r["data"]["cypher"]["counters"]["propertiesSet"], 1);
+  EXPECT_EQ(auditCount("graph.write"), 1);
+
+  r = run("query($d: ID!) { cypher(datasetId: $d, query: \"MATCH (p:P) RETURN p.name AS name, p\")"
+          " { columns rows rowCount } }",
+          reader_, vars);
+  EXPECT_EQ(r["data"]["cypher"]["columns"], Json::array({"name", "p"}));
+  EXPECT_EQ(r["data"]["cypher"]["rows"][0][0], "ann");
+  EXPECT_EQ(r["data"]["cypher"]["rows"][0][1]["labels"], Json::array({"P"}));
+  EXPECT_EQ(r["data"]["cypher"]["rowCount"], 1);
+
+  r = run("query($d: ID!) { cypher(datasetId: $d, query: \"CREATE ()\") { rows } }", admin_, vars);
+  EXPECT_EQ(code(r), "FORBIDDEN");
+  // A reader's token cannot write even through the mutation.
+  r = run("mutation($d: ID!) { cypher(datasetId: $d, query: \"CREATE ()\") { rows } }", reader_,
+          vars);
+  EXPECT_EQ(code(r), "FORBIDDEN");
+}
+
+TEST_F(ApiTest, CypherErrorsSayWhatWasWrong) {
+  Json r = run("query($d: ID!) { cypher(datasetId: $d, query: \"MATCH (n RETURN n\") { rows } }",
+               reader_, {{"d", graph_}});
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("line 1"));
+  r = run("query($d: ID!, $p: JSON) { cypher(datasetId: $d, query: \"RETURN $x\", params: $p)"
+          " { rows } }",
+          reader_, {{"d", graph_}, {"p", {{"y", 1}}}});
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  r = run("query($d: ID!) { cypher(datasetId: $d, query: \"RETURN 1\", params: [1]) { rows } }",
+          reader_, {{"d", graph_}});
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("params"));
+}
+
+TEST_F(ApiTest, ExplainAndProfileShowThePlan) {
+  Json r = run("query($d: ID!) { explain(datasetId: $d, query: \"MATCH (n:P) RETURN n\") { plan } }",
+               reader_, {{"d", graph_}});
+  EXPECT_THAT(r["data"]["explain"]["plan"].get<std::string>(), HasSubstr("Scan"));
+  r = run("query($d: ID!) { explain(datasetId: $d, query: \"MATCH (n:P) RETURN n\", profile: true)"
+          " { plan columns } }",
+          reader_, {{"d", graph_}});
+  EXPECT_THAT(r["data"]["explain"]["plan"].get<std::string>(), HasSubstr("rows"));
+  EXPECT_EQ(r["data"]["explain"]["columns"], Json::array({"n"}));
+}
+
+TEST_F(ApiTest, PersistedOperationsAreVersionedAndRunById) {
+  registerOp("people", "MATCH (p:P) WHERE p.name = $name RETURN p.name AS name");
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"CREATE (:P {name: 'bo'})\") { rows } }",
+      admin_, {{"d", graph_}});
+  Json r = run("{ runOp(opId: \"people\", vars: {name: \"bo\"}) { rows } }", reader_);
+  EXPECT_EQ(r["data"]["runOp"]["rows"], Json::parse(R"([["bo"]])"));
+
+  registerOp("people", "MATCH (p:P) RETURN count(p) AS n");
+  r = run("{ operations { opId version } operationVersions(opId: \"people\") { version query }"
+          " operation(opId: \"people\", version: 1) { query sha256 } }",
+          reader_);
+  EXPECT_EQ(r["data"]["operations"][0]["version"], 2);
+  EXPECT_EQ(r["data"]["operationVersions"].size(), 2u);
+  EXPECT_EQ(r["data"]["operation"]["sha256"],
+            hexEncode(crypto::sha256("MATCH (p:P) WHERE p.name = $name RETURN p.name AS name")));
+  EXPECT_EQ(run("{ runOp(opId: \"people\") { rows } }", reader_)["data"]["runOp"]["rows"],
+            Json::parse("[[1]]"));
+
+  EXPECT_EQ(code(run("{ runOp(opId: \"nope\") { rows } }", reader_)), "NOT_FOUND");
+  EXPECT_TRUE(run("{ operation(opId: \"nope\") { query } }", reader_)["data"]["operation"].is_null());
+  // The other tenant sees none of it.
+  EXPECT_EQ(code(run("{ runOp(opId: \"people\") { rows } }", outsider_)), "NOT_FOUND");
+  EXPECT_TRUE(run("{ operations { opId } }", outsider_)["data"]["operations"].empty());
+}
+
+TEST_F(ApiTest, RegisteringRefusesQueriesThatDoNotCompile) {
+  Json r = run("mutation($d: ID!) { registerOperation(opId: \"bad\", datasetId: $d,"
+               " query: \"MATCH (n RETURN n\") { opId } }",
+               admin_, {{"d", graph_}});
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_EQ(auditCount("operation.register"), 0);
+  EXPECT_EQ(code(run("{ runOp(opId: \"bad\") { rows } }", admin_)), "NOT_FOUND");
+}
+
+TEST_F(ApiTest, QueryRunOpIsReadOnlyAndMutationRunOpMayWrite) {
+  registerOp("add", "CREATE (:P {name: $name})");
+  Json r = run("{ runOp(opId: \"add\", vars: {name: \"x\"}) { rows } }", admin_);
+  EXPECT_EQ(code(r), "FORBIDDEN");
+  r = run("mutation { runOp(opId: \"add\", vars: {name: \"x\"}) { counters { nodesCreated } } }",
+          admin_);
+  EXPECT_EQ(r["data"]["runOp"]["counters"]["nodesCreated"], 1);
+  EXPECT_EQ(auditCount("graph.write"), 1);
+}
+
+TEST_F(ApiTest, SensitiveOperationsNeedAnAllowedPurpose) {
+  registerOp("watch", "RETURN 1 AS one", true, {"fraud"});
+  int64_t denied = auditCount("auth.denied");
+  EXPECT_EQ(code(run("{ runOp(opId: \"watch\") { rows } }", reader_)), "FORBIDDEN");
+  std::string marketing = token(acme_, {"graph.read"}, "marketing");
+  Json r = run("{ runOp(opId: \"watch\") { rows } }", marketing);
+  EXPECT_EQ(code(r), "FORBIDDEN");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("marketing"));
+  EXPECT_EQ(auditCount("auth.denied"), denied + 2);
+
+  std::string fraud = token(acme_, {"graph.read"}, "fraud");
+  r = run("{ runOp(opId: \"watch\") { rows } }", fraud);
+  EXPECT_EQ(r["data"]["runOp"]["rows"], Json::parse("[[1]]"));
+  EXPECT_EQ(auditCount("operation.run"), 1);
+}
+
+TEST_F(ApiTest, PersistedOnlyTenantsRefuseAdHocCypher) {
+  registerOp("one", "RETURN 1 AS one");
+  run("mutation { updateTenantConfig(tenantId: \"acme\", "
+      "config: {policies: {persisted_operations_only: true}}, expectedVersion: 1) { id } }",
+      admin_);
+  Json r = run("query($d: ID!) { cypher(datasetId: $d, query: \"RETURN 1\") { rows } }", reader_,
+               {{"d", graph_}});
+  EXPECT_EQ(code(r), "FORBIDDEN");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("persisted operations only"));
+  EXPECT_EQ(run("{ runOp(opId: \"one\") { rows } }", reader_)["data"]["runOp"]["rows"],
+            Json::parse("[[1]]"));
+}
+
+TEST_F(ApiTest, AutomaticPersistedQueries) {
+  std::string doc = "{ me { subject } }";
+  std::string hash = hexEncode(crypto::sha256(doc));
+  Json ext = {{"persistedQuery", {{"version", 1}, {"sha256Hash", hash}}}};
+  Json r = run("", reader_, Json::object(), ext);
+  EXPECT_EQ(code(r), "PERSISTED_QUERY_NOT_FOUND");
+  EXPECT_EQ(r["errors"][0]["message"], "PersistedQueryNotFound");
+  r = run(doc, reader_, Json::object(), ext);
+  EXPECT_EQ(r["data"]["me"]["subject"], "test-user");
+  r = run("", reader_, Json::object(), ext);
+  EXPECT_EQ(r["data"]["me"]["subject"], "test-user");
+  // A hash that does not match its document is refused.
+  Json wrong = {{"persistedQuery", {{"version", 1}, {"sha256Hash", std::string(64, '0')}}}};
+  EXPECT_EQ(code(run(doc, reader_, Json::object(), wrong)), "BAD_USER_INPUT");
+}
+
+TEST_F(ApiTest, SeedOperationsWithoutTheirFeatureAreNotImplemented) {
+  for (const char* q : {"mutation { enablePrivacyV2(tenantId: \"acme\", enabled: true) }",
+                        "mutation { createTenantFromBlueprint(name: \"n\", template: \"t\") }"}) {
+    EXPECT_EQ(code(run(q, operator_)), "NOT_IMPLEMENTED") << q;
+  }
+  Json r = run("mutation($d: ID!) { scheduleRelocation(datasetId: $d, window: \"02:00-04:00\") }",
+               operator_, {{"d", graph_}});
+  EXPECT_EQ(code(r), "NOT_IMPLEMENTED");
+}
+
+TEST_F(ApiTest, MutationsAreRefusedWhereOnlyQueriesAreAllowed) {
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"CREATE ()\") { rows } }", admin_,
+      {{"d", graph_}}, Json::object(), false);
+  EXPECT_EQ(last_.outcome, graphql::Response::Outcome::kMethodNotAllowed);
+  EXPECT_EQ(auditCount("graph.write"), 0);
+}
+
+TEST_F(ApiTest, WrongVariableTypesAreRequestErrors) {
+  Json r = run("query($d: ID!) { dataset(id: $d) { name } }", reader_, {{"d", Json::array()}});
+  EXPECT_EQ(last_.outcome, graphql::Response::Outcome::kRequestError);
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_FALSE(r.contains("data"));
+}
+
+TEST_F(ApiTest, SchemaIsTheCheckedInFile) {
+  EXPECT_THAT(std::string(schemaSdl()), HasSubstr("directive @auth"));
+  std::string printed = graphql::printSchema(api_->schema());
+  EXPECT_THAT(printed, HasSubstr("runOp(opId: String!, vars: JSON, tenantId: ID): QueryResult!"));
+}
+
+}  // namespace
+}  // namespace maestro::api
