@@ -13,6 +13,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client sqlite3
   curl wrk util-linux procps
+  # conformance tools (graphql-http, graphql-js) run on Node.js
+  nodejs
 )
 
 missing=()
@@ -21,6 +23,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+if ! command -v npm >/dev/null 2>&1 && ! dpkg-query -W -f='${Provides}' nodejs 2>/dev/null | grep -qw npm; then
+  missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=()

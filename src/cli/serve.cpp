@@ -1,12 +1,14 @@
 // `maestro serve`: opens the platform and serves HTTP until SIGTERM/SIGINT.
 #include <iostream>
 
+#include "api/api.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "platform/platform.h"
+#include "server/graphql_route.h"
 #include "server/http_server.h"
 #include "server/service_routes.h"
 
@@ -52,8 +54,10 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
     }
   }
 
+  api::Api api(*platform);
   server::Router router;
   server::addServiceRoutes(router, *platform);
+  server::addGraphqlRoutes(router, api);
   server::HttpServer http(config.http, std::move(router), platform->metrics());
   http.start();
 
@@ -71,7 +75,7 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
   for (const auto& region : platform->regions().names()) {
     std::cout << "\n  region " << region << ": " << platform->regions().config(region).store_uri;
   }
-  std::cout << "\n";
+  std::cout << "\n  GraphQL API:    " << url << "/graphql\n";
   if (options.demo) {
     auto tenant = ensureDemo(*platform);
     auth::TokenRequest request;
@@ -84,7 +88,9 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
     std::cout << "  demo tenant:    " << tenant.name << " (" << tenant.id << ")\n"
               << "  admin token (platform operator, all scopes, valid 12h):\n\n"
               << token << "\n\n"
-              << "  try: curl " << url << "/readyz\n";
+              << "  try: curl -H \"Authorization: Bearer $TOKEN\" -H 'content-type: application/json' \\\n"
+              << "         -d '{\"query\": \"{ me { subject scopes } tenants { name } }\"}' " << url
+              << "/graphql\n";
   }
   std::cout.flush();
 

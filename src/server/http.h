@@ -43,6 +43,11 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Decodes an application/x-www-form-urlencoded query string ("a=1&b=x+y%21")
+// into its pairs, in order. nullopt when a %-escape is malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> parseQueryString(
+    std::string_view query);
+
 // Routes by exact path, or by prefix for paths ending in '*'. Thread-safe for
 // lookups once the server has started; add routes before that. The most
 // specific pattern that accepts the method wins (exact, then the longest
