@@ -62,7 +62,7 @@ OrderedJson Response::toJson() const {
       ext["code"] = e.code;
       if (e.extensions.is_object()) {
         for (auto it = e.extensions.begin(); it != e.extensions.end(); ++it) {
-          if (it.key() != "code") ext[it.key()] = OrderedJson::parse(it.value().dump());
+          if (it.key() != "code") ext[it.key()] = toOrderedJson(it.value());
         }
       }
       j["extensions"] = std::move(ext);
@@ -345,8 +345,7 @@ class Executor {
         return false;
       }
       try {
-        Json v = serializeLeaf(*type, r.leafValue());
-        out = OrderedJson::parse(v.dump());
+        out = toOrderedJson(serializeLeaf(*type, r.leafValue()));
       } catch (const Error& e) {
         fieldError(e.message(), "INTERNAL", fields);
         return false;

@@ -72,6 +72,35 @@ std::string joinKey(const std::string& path, const std::string& key) { return ".
 
 std::string inspect(const Json& value) { return value.dump(); }
 
+OrderedJson toOrderedJson(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: {
+      OrderedJson out = OrderedJson::object();
+      auto& members = out.get_ref<OrderedJson::object_t&>();
+      members.reserve(value.size());
+      // Source keys are unique, so appending keeps ordered_map's invariant.
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        members.emplace_back(it.key(), toOrderedJson(it.value()));
+      }
+      return out;
+    }
+    case Json::value_t::array: {
+      OrderedJson out = OrderedJson::array();
+      auto& items = out.get_ref<OrderedJson::array_t&>();
+      items.reserve(value.size());
+      for (const auto& item : value) items.push_back(toOrderedJson(item));
+      return out;
+    }
+    case Json::value_t::string: return value.get_ref<const std::string&>();
+    case Json::value_t::boolean: return value.get<bool>();
+    case Json::value_t::number_integer: return value.get<int64_t>();
+    case Json::value_t::number_unsigned: return value.get<uint64_t>();
+    case Json::value_t::number_float: return value.get<double>();
+    case Json::value_t::binary: return OrderedJson::binary(value.get_binary());
+    default: return nullptr;
+  }
+}
+
 Json coerceInputValue(const Json& value, const TypeRef& type) {
   if (type.kind == TypeRef::Kind::kNonNull) {
     if (value.is_null()) {

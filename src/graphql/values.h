@@ -43,4 +43,8 @@ Json serializeLeaf(const Type& type, const Json& value);
 // graphql-js's inspect(), roughly: JSON text.
 std::string inspect(const Json& value);
 
+// The same value with insertion-ordered objects, for the response (a direct
+// copy: no text round trip).
+OrderedJson toOrderedJson(const Json& value);
+
 }  // namespace maestro::graphql
