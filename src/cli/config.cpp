@@ -79,6 +79,29 @@ void applyHttp(const Json& http, server::ServerOptions& o) {
   o.shutdown_grace = durationField(http, "shutdown_grace", p, o.shutdown_grace);
 }
 
+void applyGraphql(const Json& g, graphql::Limits& limits) {
+  const std::string p = "graphql";
+  rejectUnknownKeys(g,
+                    {"max_document_bytes", "max_tokens", "max_depth", "max_fields",
+                     "max_list_items", "timeout"},
+                    p);
+  auto bounded = [&](const char* key, int64_t max) -> std::optional<int64_t> {
+    auto v = optionalInt(g, key, p);
+    if (v && (*v < 1 || *v > max)) {
+      throw Error::badInput(joinPath(p, key) + ": must be between 1 and " + std::to_string(max) +
+                                ", got " + std::to_string(*v),
+                            joinPath(p, key));
+    }
+    return v;
+  };
+  if (auto v = bounded("max_document_bytes", 16 << 20)) limits.max_document_bytes = *v;
+  if (auto v = bounded("max_tokens", 1'000'000)) limits.max_tokens = static_cast<int>(*v);
+  if (auto v = bounded("max_depth", 256)) limits.max_depth = static_cast<int>(*v);
+  if (auto v = bounded("max_fields", 100'000)) limits.max_fields = static_cast<int>(*v);
+  if (auto v = bounded("max_list_items", 100'000'000)) limits.max_list_items = *v;
+  limits.timeout = durationField(g, "timeout", p, limits.timeout);
+}
+
 void applyAuth(const Json& a, auth::TokenPolicy& policy) {
   const std::string p = "auth";
   rejectUnknownKeys(a, {"issuer", "audience", "leeway", "max_token_ttl"}, p);
@@ -156,7 +179,7 @@ Config loadConfig(const CommonOptions& common) {
     if (doc.is_null()) doc = Json::object();
     rejectUnknownKeys(doc,
                       {"listen", "data_dir", "store", "log_level", "regions", "auth", "http",
-                       "audit"},
+                       "graphql", "audit"},
                       "");
     if (auto v = optionalString(doc, "listen", "")) config.listen = *v;
     if (auto v = optionalString(doc, "data_dir", "")) config.platform.data_dir = *v;
@@ -165,6 +188,7 @@ Config loadConfig(const CommonOptions& common) {
     if (doc.contains("regions")) applyRegions(doc["regions"], config.platform);
     if (doc.contains("auth")) applyAuth(doc["auth"], config.platform.tokens);
     if (doc.contains("http")) applyHttp(doc["http"], config.http);
+    if (doc.contains("graphql")) applyGraphql(doc["graphql"], config.graphql);
     if (doc.contains("audit")) {
       rejectUnknownKeys(doc["audit"], {"checkpoint_every"}, "audit");
       if (auto v = optionalInt(doc["audit"], "checkpoint_every", "audit")) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "graphql/graphql.h"
 #include "platform/platform.h"
 #include "server/http_server.h"
 
@@ -14,6 +15,7 @@ namespace maestro::cli {
 struct Config {
   platform::PlatformConfig platform;
   server::ServerOptions http;
+  graphql::Limits graphql;
   std::string listen = "127.0.0.1:8080";
   std::string log_level = "info";
 };

@@ -54,7 +54,7 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
     }
   }
 
-  api::Api api(*platform);
+  api::Api api(*platform, {config.graphql});
   server::Router router;
   server::addServiceRoutes(router, *platform);
   server::addGraphqlRoutes(router, api);

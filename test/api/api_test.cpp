@@ -170,6 +170,46 @@ TEST_F(ApiTest, EveryFieldRefusesATokenWithoutItsScope) {
   }
 }
 
+TEST_F(ApiTest, EveryFieldNamingAnotherTenantsObjectAnswersNotFound) {
+  registerOp("mine", "RETURN 1 AS one");
+  std::string gid = "\"" + graph_ + "\"";
+  const char* fields[] = {
+      "{ datasets(tenantId: \"acme\") { id } }",
+      "{ cypher(datasetId: GID, query: \"RETURN 1\") { rows } }",
+      "{ explain(datasetId: GID, query: \"RETURN 1\") { plan } }",
+      "{ operations(tenantId: \"acme\") { opId } }",
+      "{ operations(datasetId: GID) { opId } }",
+      "{ runOp(opId: \"mine\", tenantId: \"acme\") { rows } }",
+      "mutation { createDataset(tenantId: \"acme\", name: \"x\") { id } }",
+      "mutation { updateTenantConfig(tenantId: \"acme\", config: {}, expectedVersion: 1) { id } }",
+      "mutation { cypher(datasetId: GID, query: \"CREATE ()\") { rows } }",
+      "mutation { registerOperation(opId: \"x\", datasetId: GID, query: \"RETURN 1\") { opId } }",
+      "mutation { runOp(opId: \"mine\", tenantId: \"acme\") { rows } }",
+  };
+  for (std::string q : fields) {
+    if (auto at = q.find("GID"); at != std::string::npos) q.replace(at, 3, gid);
+    Json r = run(q, outsider_);
+    EXPECT_EQ(code(r), "NOT_FOUND") << q << "\n" << r.dump();
+  }
+  // Nothing changed on acme's side.
+  Json mine = run("{ tenant(id: \"acme\") { configVersion datasets { name } } }", admin_);
+  EXPECT_EQ(mine["data"]["tenant"]["configVersion"], 1);
+  EXPECT_EQ(mine["data"]["tenant"]["datasets"].size(), 1u);
+  EXPECT_EQ(auditCount("graph.write"), 0);
+}
+
+TEST_F(ApiTest, DatasetsAreListedAndFetchedById) {
+  Json r = run("{ datasets { name tenantId } }", reader_);
+  ASSERT_EQ(r["data"]["datasets"].size(), 1u);
+  EXPECT_EQ(r["data"]["datasets"][0]["tenantId"], acme_);
+  EXPECT_EQ(run("{ datasets { name } }", operator_)["data"]["datasets"].size(), 2u);
+  r = run("query($id: ID!) { dataset(id: $id) { name homeRegion } }", reader_, {{"id", graph_}});
+  EXPECT_EQ(r["data"]["dataset"]["homeRegion"], "us-east");
+  r = run("query($id: ID!) { dataset(id: $id) { name } }", reader_, {{"id", other_graph_}});
+  EXPECT_TRUE(r["data"]["dataset"].is_null());
+  EXPECT_FALSE(r.contains("errors"));
+}
+
 TEST_F(ApiTest, CreatesTenantsAndDatasetsWithAuditAndConflicts) {
   Json r = run("mutation { createTenant(name: \"initech\", config: {tier: \"gold\"}) { id name config } }",
                operator_);

@@ -47,6 +47,9 @@ expect "unknown config key exits 2 naming it" 2 "bogus_key: unknown key" \
 printf 'http:\n  max_body_bytes: lots\n' > "$WORK/bad2.yaml"
 expect "mistyped config value names its path" 2 "http.max_body_bytes: expected an integer" \
   "$MAESTRO" tenant list --data-dir "$D" --config "$WORK/bad2.yaml"
+printf 'graphql:\n  max_depth: 0\n' > "$WORK/bad5.yaml"
+expect "a GraphQL limit out of range names its path" 2 "graphql.max_depth: must be between 1 and 256" \
+  "$MAESTRO" tenant list --data-dir "$D" --config "$WORK/bad5.yaml"
 printf 'regions:\n  "Bad Region": {}\n' > "$WORK/bad3.yaml"
 expect "bad region name exits 2" 2 "regions.Bad Region" \
   "$MAESTRO" tenant list --data-dir "$D" --config "$WORK/bad3.yaml"
@@ -144,6 +147,11 @@ expect "/readyz" 0 '{"status":"ready"}' curl -sf "$URL/readyz"
 expect "/metrics counts requests" 0 'maestro_http_requests_total{method="GET",route="/healthz",status="200"}' \
   curl -sf "$URL/metrics"
 expect "unknown path is a JSON 404" 0 '"code":"NOT_FOUND"' curl -s "$URL/nope"
+expect "the demo token works on /graphql" 0 '{"data":{"me":{"platform":true},"tenants":[{"name":"demo"}]}}' \
+  curl -sf -H "Authorization: Bearer $demo_token" -H 'content-type: application/json' \
+  -d '{"query":"{ me { platform } tenants { name } }"}' "$URL/graphql"
+expect "/graphql without a token is UNAUTHENTICATED per field" 0 '"code":"UNAUTHENTICATED"' \
+  curl -s -H 'content-type: application/json' -d '{"query":"{ tenants { name } }"}' "$URL/graphql"
 if grep -q "$demo_token" "$WORK/serve.err"; then fail "token appears in the logs"; else pass "no token in the logs"; fi
 stop && pass "SIGTERM stops serve with status 0" || fail "serve did not stop cleanly"
 serve
