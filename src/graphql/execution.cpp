@@ -287,7 +287,7 @@ class Executor {
       fieldError(e.message(), std::string(codeName(e.code())), fields, std::move(ext));
       return nullable;
     } catch (...) {
-      fieldError("Internal server error", "INTERNAL", fields);
+      fieldError("Internal server error", "INTERNAL_SERVER_ERROR", fields);
       return nullable;
     }
     return complete(*def.type, obj, def, fields, r, out);
@@ -300,7 +300,7 @@ class Executor {
                 const Resolved& r, OrderedJson& out) {
     if (t.kind == TypeRef::Kind::kNonNull) {
       if (r.kind() == Resolved::Kind::kNull) {
-        fieldError("Cannot return null for non-nullable field " + fieldName(obj, def) + ".", "INTERNAL",
+        fieldError("Cannot return null for non-nullable field " + fieldName(obj, def) + ".", "INTERNAL_SERVER_ERROR",
                    fields);
         return false;
       }
@@ -315,7 +315,7 @@ class Executor {
     if (t.kind == TypeRef::Kind::kList) {
       if (r.kind() != Resolved::Kind::kList) {
         fieldError("Expected Iterable, but did not find one for field \"" + fieldName(obj, def) + "\".",
-                   "INTERNAL", fields);
+                   "INTERNAL_SERVER_ERROR", fields);
         return false;
       }
       const auto& items = r.items();
@@ -341,16 +341,16 @@ class Executor {
       if (r.kind() != Resolved::Kind::kLeaf) {
         fieldError("Expected a value of type \"" + type->name + "\" for field \"" + fieldName(obj, def) +
                        "\" but the resolver returned a list or an object.",
-                   "INTERNAL", fields);
+                   "INTERNAL_SERVER_ERROR", fields);
         return false;
       }
       try {
         out = toOrderedJson(serializeLeaf(*type, r.leafValue()));
       } catch (const Error& e) {
-        fieldError(e.message(), "INTERNAL", fields);
+        fieldError(e.message(), "INTERNAL_SERVER_ERROR", fields);
         return false;
       } catch (...) {
-        fieldError("Internal server error", "INTERNAL", fields);
+        fieldError("Internal server error", "INTERNAL_SERVER_ERROR", fields);
         return false;
       }
       return true;
@@ -359,7 +359,7 @@ class Executor {
       fieldError("Expected an object of type \"" + type->name + "\" for field \"" + fieldName(obj, def) +
                      "\" but the resolver returned a " +
                      (r.kind() == Resolved::Kind::kList ? "list." : "leaf value."),
-                 "INTERNAL", fields);
+                 "INTERNAL_SERVER_ERROR", fields);
       return false;
     }
     const Type* runtime = type;
@@ -376,25 +376,25 @@ class Executor {
         fieldError("Abstract type \"" + type->name + "\" must resolve to an Object type at runtime for field \"" +
                        fieldName(obj, def) +
                        "\": the resolver should return a type name or a type resolver be registered.",
-                   "INTERNAL", fields);
+                   "INTERNAL_SERVER_ERROR", fields);
         return false;
       }
       runtime = s_.type(name);
       if (!runtime || runtime->kind != TypeKind::kObject) {
         fieldError("Abstract type \"" + type->name + "\" must resolve to an Object type at runtime for field \"" +
                        fieldName(obj, def) + "\". Received \"" + name + "\".",
-                   "INTERNAL", fields);
+                   "INTERNAL_SERVER_ERROR", fields);
         return false;
       }
       if (!type->isPossibleType(runtime)) {
         fieldError("Runtime Object type \"" + name + "\" is not a possible type for \"" + type->name + "\".",
-                   "INTERNAL", fields);
+                   "INTERNAL_SERVER_ERROR", fields);
         return false;
       }
     } else if (!r.typeName().empty() && r.typeName() != type->name) {
       fieldError("Resolver for \"" + fieldName(obj, def) + "\" returned an object of type \"" + r.typeName() +
                      "\" where \"" + type->name + "\" was expected.",
-                 "INTERNAL", fields);
+                 "INTERNAL_SERVER_ERROR", fields);
       return false;
     }
     Grouped grouped;
@@ -499,7 +499,7 @@ Response execute(const ExecutableSchema& exec, const Request& req) {
   try {
     prepared = prepareDocument(exec, req.query, req.limits, errors);
   } catch (...) {
-    return requestFail(requestError("Internal server error", "INTERNAL"));
+    return requestFail(requestError("Internal server error", "INTERNAL_SERVER_ERROR"));
   }
   if (!prepared) {
     r.outcome = Response::Outcome::kRequestError;
@@ -601,7 +601,7 @@ std::vector<GraphQLError> validate(const ExecutableSchema& schema, std::string_v
   try {
     prepareDocument(schema, document, limits, errors);
   } catch (...) {
-    errors.push_back(requestError("Internal server error", "INTERNAL"));
+    errors.push_back(requestError("Internal server error", "INTERNAL_SERVER_ERROR"));
   }
   return errors;
 }

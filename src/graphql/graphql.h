@@ -54,7 +54,7 @@ struct GraphQLError {
   // extensions.code: "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED",
   // "BAD_USER_INPUT", "LIMIT_EXCEEDED", or maestro::codeName() of an Error
   // thrown by a resolver ("FORBIDDEN", "NOT_FOUND", …). Exceptions that are
-  // not maestro::Error become "INTERNAL" with a generic message.
+  // not maestro::Error become "INTERNAL_SERVER_ERROR" with a generic message.
   std::string code;
   // Further extensions (e.g. "field" naming the offending input, "limit").
   Json extensions = Json::object();
@@ -109,7 +109,7 @@ struct FieldContext {
 };
 
 // Throw maestro::Error from a resolver to fail the field with that error's
-// code; other exceptions are reported as INTERNAL without their text.
+// code; other exceptions are reported as INTERNAL_SERVER_ERROR without their text.
 using Resolver = std::function<Resolved(const FieldContext&)>;
 
 // Runs before the resolver of every field whose definition carries the

@@ -151,7 +151,7 @@ TEST_F(GraphqlExecution, ResolverErrorsBecomeFieldErrorsWithCodes) {
   EXPECT_EQ(r["errors"][1]["extensions"]["code"], "BAD_USER_INPUT");
   EXPECT_EQ(r["errors"][1]["extensions"]["field"], "fail.code");
   EXPECT_EQ(r["errors"][2]["message"], "Internal server error");
-  EXPECT_EQ(r["errors"][2]["extensions"]["code"], "INTERNAL");
+  EXPECT_EQ(r["errors"][2]["extensions"]["code"], "INTERNAL_SERVER_ERROR");
   EXPECT_EQ(r.dump().find("secret detail"), std::string::npos);
 }
 
