@@ -24,17 +24,8 @@ void throwTemporalError(const std::string& message) {
 // ---- durations --------------------------------------------------------------
 
 DurationValue DurationValue::of(int64_t months, int64_t days, int64_t seconds, int64_t nanos) {
-  seconds += nanos / kNanosPerSecond;
-  nanos %= kNanosPerSecond;
-  // Keep nanos on the side of seconds, as Neo4j prints them (PT-1.5S).
-  if (seconds < 0 && nanos > 0) {
-    seconds += 1;
-    nanos -= kNanosPerSecond;
-  } else if (seconds > 0 && nanos < 0) {
-    seconds -= 1;
-    nanos += kNanosPerSecond;
-  }
-  return {months, days, seconds, static_cast<int32_t>(nanos)};
+  seconds += floorDiv(nanos, kNanosPerSecond);
+  return {months, days, seconds, static_cast<int32_t>(floorMod(nanos, kNanosPerSecond))};
 }
 
 // ---- calendar (Howard Hinnant's civil-date algorithms) ---------------------
@@ -210,17 +201,25 @@ std::string formatDuration(const DurationValue& d) {
   put(d.months / 12, 'Y');
   put(d.months % 12, 'M');
   put(d.days, 'D');
-  if (d.seconds != 0 || d.nanos != 0) {
+  // Printed with the fraction on the side of the seconds: -0.1 s is
+  // seconds -1 and nanos 900000000 inside, "-0.1S" outside.
+  int64_t secs = d.seconds;
+  int64_t nanos = d.nanos;
+  if (secs < 0 && nanos > 0) {
+    secs += 1;
+    nanos -= kNanosPerSecond;
+  }
+  if (secs != 0 || nanos != 0) {
     out += 'T';
-    put(d.seconds / 3600, 'H');
-    put(d.seconds % 3600 / 60, 'M');
-    int64_t s = d.seconds % 60;
-    if (s != 0 || d.nanos != 0) {
-      if (s == 0 && d.nanos < 0) out += '-';
+    put(secs / 3600, 'H');
+    put(secs % 3600 / 60, 'M');
+    int64_t s = secs % 60;
+    if (s != 0 || nanos != 0) {
+      if (s == 0 && nanos < 0) out += '-';
       out += std::to_string(s);
-      if (d.nanos != 0) {
+      if (nanos != 0) {
         std::string frac;
-        appendPadded(frac, d.nanos < 0 ? -d.nanos : d.nanos, 9);
+        appendPadded(frac, nanos < 0 ? -nanos : nanos, 9);
         while (!frac.empty() && frac.back() == '0') frac.pop_back();
         out += '.' + frac;
       }

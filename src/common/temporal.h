@@ -64,14 +64,15 @@ struct DateTimeValue {
 
 // openCypher's duration: months, days and seconds are independent
 // components (a month is not a fixed number of days, nor a day of
-// seconds); nanos carries the sign of seconds, |nanos| < 1e9.
+// seconds); 0 <= nanos < 1e9 (so -0.1 s is seconds -1, nanos 900000000,
+// as Neo4j keeps it).
 struct DurationValue {
   int64_t months = 0;
   int64_t days = 0;
   int64_t seconds = 0;
   int32_t nanos = 0;
   bool operator==(const DurationValue&) const = default;
-  // Builds a normalised duration (nanos folded into seconds with matching sign).
+  // Builds a normalised duration (nanos folded into seconds).
   static DurationValue of(int64_t months, int64_t days, int64_t seconds, int64_t nanos);
 };
 

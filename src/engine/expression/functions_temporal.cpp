@@ -220,7 +220,18 @@ int64_t timeFromFields(const Fields& f, std::optional<int64_t> base) {
     checkRange(us, 0, f.has("millisecond") ? 999 : 999'999, "MicroOfSecond");
     checkRange(ns, 0, f.has("millisecond") || f.has("microsecond") ? 999 : 999'999'999,
                "NanoOfSecond");
-    sub = ms * 1'000'000 + us * 1000 + ns;
+    if (!base) {
+      sub = ms * 1'000'000 + us * 1000 + ns;
+    } else {
+      // On a selected time each field replaces its own digits: a
+      // nanosecond below 1000 only the nanoseconds of the microsecond.
+      if (f.has("millisecond")) sub = ms * 1'000'000 + sub % 1'000'000;
+      if (f.has("microsecond")) {
+        sub = us < 1000 ? sub / 1'000'000 * 1'000'000 + us * 1000 + sub % 1000
+                        : us * 1000 + sub % 1000;
+      }
+      if (f.has("nanosecond")) sub = ns < 1000 ? sub / 1000 * 1000 + ns : ns;
+    }
   }
   if (!base && !f.has("hour") && (f.has("minute") || f.has("second"))) {
     invalid("minute and second require hour");
@@ -290,9 +301,16 @@ Value fromMap(const ValueMap& map, Kind kind) {
   // A new zone on a zoned source moves the source to it (the same instant,
   // or for a bare time the same instant of the day); on a local one it is
   // attached.
+  bool full_datetime = f.has("datetime") && !f.has("date") && !f.has("time");
   if (tz && zoned && hasZone(kind)) {
     int64_t days = base_days.value_or(0);
     int64_t nanos = base_nanos.value_or(0);
+    if (!full_datetime && hasDate(kind) && time_src.zoned && !time_src.zone.name.empty()) {
+      // A time taken from a named zone keeps its local time on the new
+      // date, so its offset is the zone's on that date.
+      days = hasDateFields(f) || !base_days ? dateFromFields(f, base_days) : *base_days;
+      offset = zoneOffsetForLocal(time_src.zone.name, localSeconds(days, nanos));
+    }
     I128 instant = I128(localSeconds(days, nanos)) - offset;
     int32_t new_offset =
         tz->name.empty() ? tz->offset : zoneOffsetAtUtc(tz->name, static_cast<int64_t>(instant));
@@ -304,7 +322,7 @@ Value fromMap(const ValueMap& map, Kind kind) {
     }
     // Only a full date-time carries its date along; a date from elsewhere
     // stays the date it was.
-    if (f.has("datetime") && !f.has("date") && !f.has("time") && base_days) {
+    if (full_datetime && base_days) {
       base_days = floorDiv(static_cast<int64_t>(local), kSecondsPerDay);
     }
     offset = new_offset;
@@ -399,24 +417,31 @@ Value parseText(const std::string& s, Kind kind) {
   return Value();
 }
 
-Value now(Kind kind) {
+// statement: the statement's fixed instant; otherwise the clock now
+// (X.realtime()).
+Value now(Kind kind, EvalContext& ctx, bool statement = true) {
   auto since = std::chrono::system_clock::now().time_since_epoch();
   int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(since).count();
+  if (statement) {
+    if (!ctx.statement_time) ctx.statement_time = ns;
+    ns = *ctx.statement_time;
+  }
   int64_t secs = floorDiv(ns, kNanosPerSecond);
   DateTimeValue t{secs, static_cast<int32_t>(floorMod(ns, kNanosPerSecond)), 0, {}};
   ValueMap m{{"datetime", Value(t)}};
   return fromMap(m, kind);
 }
 
-Value construct(std::span<const Value> args, Kind kind) {
-  if (args.empty()) return now(kind);
+Value construct(std::span<const Value> args, Kind kind, EvalContext& ctx, bool statement = true) {
+  if (args.empty()) return now(kind, ctx, statement);
   const Value& a = args[0];
   if (a.isNull()) return Value();
   if (a.isString()) return parseText(a.asString(), kind);
   if (a.isMap()) {
     // {timezone: 'X'} alone is "now in X".
     if (a.asMap().size() == 1 && a.asMap().count("timezone") != 0) {
-      ValueMap m{{"datetime", now(Kind::kDateTime)}, {"timezone", a.asMap().at("timezone")}};
+      ValueMap m{{"datetime", now(Kind::kDateTime, ctx, statement)},
+                 {"timezone", a.asMap().at("timezone")}};
       return fromMap(m, kind);
     }
     return fromMap(a.asMap(), kind);
@@ -486,6 +511,8 @@ Value truncate(std::span<const Value> args, Kind kind) {
     m = args[2].asMap();
   }
   Value selected;
+  // A timezone in the map is attached to the truncated local value.
+  if (m.count("timezone") != 0) p.zoned = false;
   if (p.zoned && p.days) {
     selected = makeZonedDateTime(days, nanos, p.zone);
   } else if (p.zoned) {
@@ -607,6 +634,20 @@ Value between(const Value& from, const Value& to, Between what, const char* fn) 
   }
   Parts a = partsOf(from);
   Parts b = partsOf(to);
+  // A side without a date takes the other's; a side without a zone is
+  // read in the other's zone.
+  if (!a.days) a.days = b.days;
+  if (!b.days) b.days = a.days;
+  if (a.zoned != b.zoned) {
+    Parts& local = a.zoned ? b : a;
+    const Parts& zoned_side = a.zoned ? a : b;
+    local.zoned = true;
+    local.zone = zoned_side.zone;
+    local.offset = zoned_side.zone.name.empty() || !local.days
+                       ? zoned_side.offset
+                       : zoneOffsetForLocal(zoned_side.zone.name,
+                                            localSeconds(*local.days, local.nanos.value_or(0)));
+  }
   bool dated = a.days && b.days;
   bool zoned = a.zoned && b.zoned;
   LocalPoint pa{a.days.value_or(0), a.nanos.value_or(0)};
@@ -875,12 +916,17 @@ std::optional<Value> temporalArithmetic(char op, const Value& a, const Value& b)
 void addTemporalFunctions(std::vector<FunctionDef>& out) {
   for (Kind kind : {Kind::kDate, Kind::kLocalTime, Kind::kTime, Kind::kLocalDateTime,
                     Kind::kDateTime}) {
-    FunctionDef ctor = fn(kindName(kind), 0, 1, [kind](std::span<const Value> args, EvalContext&) {
-      return construct(args, kind);
-    });
-    // Without an argument it reads the clock.
-    ctor.deterministic = false;
-    out.push_back(std::move(ctor));
+    // Without an argument they read the clock: the statement's instant
+    // (X(), X.transaction(), X.statement()) or the real one (X.realtime()).
+    for (const char* suffix : {"", ".transaction", ".statement", ".realtime"}) {
+      bool statement = std::string_view(suffix) != ".realtime";
+      FunctionDef ctor = fn((std::string(kindName(kind)) + suffix).c_str(), 0, 1,
+                            [kind, statement](std::span<const Value> args, EvalContext& ctx) {
+                              return construct(args, kind, ctx, statement);
+                            });
+      ctor.deterministic = false;
+      out.push_back(std::move(ctor));
+    }
     out.push_back(fn((std::string(kindName(kind)) + ".truncate").c_str(), 2, 3,
                      [kind](std::span<const Value> args, EvalContext&) {
                        return truncate(args, kind);
