@@ -10,6 +10,8 @@ packages=(
   libboost1.81-dev libssl-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   prometheus-cpp-dev libcurl4-openssl-dev
+  # named time zones for datetime() (read from /usr/share/zoneinfo at run time)
+  tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client sqlite3
   curl wrk util-linux procps

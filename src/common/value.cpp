@@ -28,6 +28,18 @@ std::string_view Value::typeName() const {
       return "RELATIONSHIP";
     case Type::kPath:
       return "PATH";
+    case Type::kDate:
+      return "DATE";
+    case Type::kLocalTime:
+      return "LOCAL TIME";
+    case Type::kTime:
+      return "TIME";
+    case Type::kLocalDateTime:
+      return "LOCAL DATETIME";
+    case Type::kDateTime:
+      return "DATETIME";
+    case Type::kDuration:
+      return "DURATION";
   }
   return "NULL";
 }
@@ -78,6 +90,56 @@ int compareStrings(const std::string& a, const std::string& b) {
 // Kind for equality purposes: ints and floats are one kind.
 int equalityKind(const Value& v) {
   return v.isFloat() ? static_cast<int>(Value::Type::kInt) : static_cast<int>(v.type());
+}
+
+// Two temporal values of the same kind. Times and date-times compare by
+// instant, then by offset so that the order is total; durations component
+// by component (only ORDER BY uses that: `<` has no order for them).
+int compareTemporal(const Value& a, const Value& b) {
+  switch (a.type()) {
+    case Value::Type::kDate:
+      return sign3(a.asDate(), b.asDate());
+    case Value::Type::kLocalTime:
+      return sign3(a.asLocalTime(), b.asLocalTime());
+    case Value::Type::kTime: {
+      TimeValue x = a.asTime(), y = b.asTime();
+      if (int c = sign3(x.utcNanos(), y.utcNanos()); c != 0) return c;
+      return sign3(x.offset, y.offset);
+    }
+    case Value::Type::kLocalDateTime:
+      return sign3(a.asLocalDateTime(), b.asLocalDateTime());
+    case Value::Type::kDateTime: {
+      const DateTimeValue& x = a.asDateTime();
+      const DateTimeValue& y = b.asDateTime();
+      if (int c = sign3(x.seconds, y.seconds); c != 0) return c;
+      if (int c = sign3(x.nanos, y.nanos); c != 0) return c;
+      if (int c = sign3(x.offset, y.offset); c != 0) return c;
+      return compareStrings(x.zone, y.zone);
+    }
+    case Value::Type::kDuration: {
+      const DurationValue& x = a.asDuration();
+      const DurationValue& y = b.asDuration();
+      if (int c = sign3(x.months, y.months); c != 0) return c;
+      if (int c = sign3(x.days, y.days); c != 0) return c;
+      if (int c = sign3(x.seconds, y.seconds); c != 0) return c;
+      return sign3(x.nanos, y.nanos);
+    }
+    default:
+      return 0;
+  }
+}
+
+// Same instant (times, date-times) or same value (the other kinds).
+bool temporalEquals(const Value& a, const Value& b) {
+  switch (a.type()) {
+    case Value::Type::kTime:
+      return a.asTime().utcNanos() == b.asTime().utcNanos();
+    case Value::Type::kDateTime:
+      return a.asDateTime().seconds == b.asDateTime().seconds &&
+             a.asDateTime().nanos == b.asDateTime().nanos;
+    default:
+      return compareTemporal(a, b) == 0;
+  }
 }
 
 // Three-valued AND accumulator over element comparisons: false wins, then
@@ -146,6 +208,13 @@ std::optional<bool> cypherEquals(const Value& a, const Value& b) {
       return a.relId() == b.relId();
     case Value::Type::kPath:
       return a.asPath().nodes == b.asPath().nodes && a.asPath().rels == b.asPath().rels;
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return temporalEquals(a, b);
   }
   return false;
 }
@@ -178,8 +247,14 @@ Ordering cypherOrdering(const Value& a, const Value& b) {
       }
       return fromSign(sign3(x.size(), y.size()));
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+      return fromSign(compareTemporal(a, b));
     default:
-      // Maps, nodes, relationships and paths have no order for `<`.
+      // Maps, nodes, relationships, paths and durations have no order for `<`.
       return Ordering::kNull;
   }
 }
@@ -214,17 +289,29 @@ int orderRank(const Value& v) {
       return 3;
     case Value::Type::kPath:
       return 4;
-    case Value::Type::kString:
+    case Value::Type::kDateTime:
       return 5;
-    case Value::Type::kBool:
+    case Value::Type::kLocalDateTime:
       return 6;
+    case Value::Type::kDate:
+      return 7;
+    case Value::Type::kTime:
+      return 8;
+    case Value::Type::kLocalTime:
+      return 9;
+    case Value::Type::kDuration:
+      return 10;
+    case Value::Type::kString:
+      return 11;
+    case Value::Type::kBool:
+      return 12;
     case Value::Type::kInt:
     case Value::Type::kFloat:
-      return 7;
+      return 13;
     case Value::Type::kNull:
-      return 8;
+      return 14;
   }
-  return 8;
+  return 14;
 }
 
 }  // namespace
@@ -291,6 +378,13 @@ int orderCompare(const Value& a, const Value& b) {
       }
       return sign3(x.nodes.size(), y.nodes.size());
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return compareTemporal(a, b);
   }
   return 0;
 }
@@ -335,6 +429,13 @@ bool equivalent(const Value& a, const Value& b) {
       return a.relId() == b.relId();
     case Value::Type::kPath:
       return a.asPath().nodes == b.asPath().nodes && a.asPath().rels == b.asPath().rels;
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return temporalEquals(a, b);
   }
   return false;
 }
@@ -366,6 +467,7 @@ enum : uint64_t {
   kTagRel = 7,
   kTagPath = 8,
   kTagNaN = 9,
+  kTagTemporal = 10,
 };
 
 uint64_t hashNumber(const Value& v) {
@@ -380,6 +482,32 @@ uint64_t hashNumber(const Value& v) {
   uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
   return combine(kTagNumber + 100, bits);
+}
+
+// Consistent with temporalEquals: times and date-times hash their instant.
+uint64_t hashTemporal(const Value& v) {
+  uint64_t h = combine(kTagTemporal, static_cast<uint64_t>(v.type()));
+  switch (v.type()) {
+    case Value::Type::kDate:
+      return combine(h, static_cast<uint64_t>(v.asDate().days));
+    case Value::Type::kLocalTime:
+      return combine(h, static_cast<uint64_t>(v.asLocalTime().nanos));
+    case Value::Type::kTime:
+      return combine(h, static_cast<uint64_t>(v.asTime().utcNanos()));
+    case Value::Type::kLocalDateTime:
+      h = combine(h, static_cast<uint64_t>(v.asLocalDateTime().seconds));
+      return combine(h, static_cast<uint64_t>(v.asLocalDateTime().nanos));
+    case Value::Type::kDateTime:
+      h = combine(h, static_cast<uint64_t>(v.asDateTime().seconds));
+      return combine(h, static_cast<uint64_t>(v.asDateTime().nanos));
+    default: {
+      const DurationValue& d = v.asDuration();
+      h = combine(h, static_cast<uint64_t>(d.months));
+      h = combine(h, static_cast<uint64_t>(d.days));
+      h = combine(h, static_cast<uint64_t>(d.seconds));
+      return combine(h, static_cast<uint64_t>(d.nanos));
+    }
+  }
 }
 
 uint64_t hashImpl(const Value& v) {
@@ -416,6 +544,13 @@ uint64_t hashImpl(const Value& v) {
       for (uint64_t r : v.asPath().rels) h = combine(h, r);
       return h;
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return hashTemporal(v);
   }
   return 0;
 }
@@ -520,10 +655,37 @@ void appendDebug(std::string& out, const Value& v) {
       out += '>';
       return;
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      appendQuoted(out, temporalToString(v));
+      return;
   }
 }
 
 }  // namespace
+
+std::string temporalToString(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kDate:
+      return formatDate(v.asDate());
+    case Value::Type::kLocalTime:
+      return formatLocalTime(v.asLocalTime());
+    case Value::Type::kTime:
+      return formatTime(v.asTime());
+    case Value::Type::kLocalDateTime:
+      return formatLocalDateTime(v.asLocalDateTime());
+    case Value::Type::kDateTime:
+      return formatDateTime(v.asDateTime());
+    case Value::Type::kDuration:
+      return formatDuration(v.asDuration());
+    default:
+      return toDebugString(v);
+  }
+}
 
 size_t hashValue(const Value& v) { return static_cast<size_t>(hashImpl(v)); }
 

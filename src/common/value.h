@@ -1,10 +1,12 @@
 // maestro::Value — a Cypher value.
 //
 // Null, boolean, 64-bit integer, double, string, list, map, node,
-// relationship and path. Node and relationship values carry only the
+// relationship, path and the temporal kinds (date, local time, time, local
+// date-time, date-time, duration; see common/temporal.h). Node and relationship values carry only the
 // entity's internal id; their labels, type and properties live in the graph
 // (engine/graph) and are looked up there. Strings, lists, maps and paths are
-// immutable and shared, so copying a Value is cheap (at most one atomic
+// immutable and shared (so are date-times and durations; the other temporal
+// kinds are held inline), so copying a Value is cheap (at most one atomic
 // increment). Thread-safe to share once built.
 //
 // Cypher's semantics over values live beside the type (value_ops below):
@@ -20,6 +22,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "common/temporal.h"
 
 namespace maestro {
 
@@ -57,6 +61,12 @@ class Value {
     kNode,
     kRel,
     kPath,
+    kDate,
+    kLocalTime,
+    kTime,
+    kLocalDateTime,
+    kDateTime,
+    kDuration,
   };
 
   Value() = default;
@@ -73,6 +83,12 @@ class Value {
   Value(NodeRef v) : v_(v) {}
   Value(RelRef v) : v_(v) {}
   Value(PathValue v) : v_(std::make_shared<const PathValue>(std::move(v))) {}
+  Value(DateValue v) : v_(v) {}
+  Value(LocalTimeValue v) : v_(v) {}
+  Value(TimeValue v) : v_(v) {}
+  Value(LocalDateTimeValue v) : v_(v) {}
+  Value(DateTimeValue v) : v_(std::make_shared<const DateTimeValue>(std::move(v))) {}
+  Value(DurationValue v) : v_(std::make_shared<const DurationValue>(v)) {}
 
   static Value node(uint64_t id) { return Value(NodeRef{id}); }
   static Value rel(uint64_t id) { return Value(RelRef{id}); }
@@ -89,6 +105,14 @@ class Value {
   bool isNode() const { return type() == Type::kNode; }
   bool isRel() const { return type() == Type::kRel; }
   bool isPath() const { return type() == Type::kPath; }
+  bool isDate() const { return type() == Type::kDate; }
+  bool isLocalTime() const { return type() == Type::kLocalTime; }
+  bool isTime() const { return type() == Type::kTime; }
+  bool isLocalDateTime() const { return type() == Type::kLocalDateTime; }
+  bool isDateTime() const { return type() == Type::kDateTime; }
+  bool isDuration() const { return type() == Type::kDuration; }
+  // Date, LocalTime, Time, LocalDateTime, DateTime or Duration.
+  bool isTemporal() const { return type() >= Type::kDate; }
 
   // Accessors assume the type (checked with an assert in debug builds only:
   // callers test the type first; user input never reaches these unchecked).
@@ -103,9 +127,16 @@ class Value {
   uint64_t nodeId() const { return std::get<NodeRef>(v_).id; }
   uint64_t relId() const { return std::get<RelRef>(v_).id; }
   const PathValue& asPath() const { return *std::get<PathPtr>(v_); }
+  DateValue asDate() const { return std::get<DateValue>(v_); }
+  LocalTimeValue asLocalTime() const { return std::get<LocalTimeValue>(v_); }
+  TimeValue asTime() const { return std::get<TimeValue>(v_); }
+  LocalDateTimeValue asLocalDateTime() const { return std::get<LocalDateTimeValue>(v_); }
+  const DateTimeValue& asDateTime() const { return *std::get<DateTimePtr>(v_); }
+  const DurationValue& asDuration() const { return *std::get<DurationPtr>(v_); }
 
   // "NULL", "BOOLEAN", "INTEGER", "FLOAT", "STRING", "LIST", "MAP", "NODE",
-  // "RELATIONSHIP", "PATH" — as Cypher names them in type errors.
+  // "RELATIONSHIP", "PATH", "DATE", "LOCAL TIME", "TIME", "LOCAL DATETIME",
+  // "DATETIME", "DURATION" — as Cypher names them in type errors.
   std::string_view typeName() const;
 
  private:
@@ -113,9 +144,13 @@ class Value {
   using ListPtr = std::shared_ptr<const ValueList>;
   using MapPtr = std::shared_ptr<const ValueMap>;
   using PathPtr = std::shared_ptr<const PathValue>;
-  // The order of alternatives is the order of Type.
+  using DateTimePtr = std::shared_ptr<const DateTimeValue>;
+  using DurationPtr = std::shared_ptr<const DurationValue>;
+  // The order of alternatives is the order of Type. Inline alternatives are
+  // at most 16 bytes, keeping a Value at 24.
   std::variant<std::monostate, bool, int64_t, double, StringPtr, ListPtr, MapPtr, NodeRef, RelRef,
-               PathPtr>
+               PathPtr, DateValue, LocalTimeValue, TimeValue, LocalDateTimeValue, DateTimePtr,
+               DurationPtr>
       v_;
 };
 
@@ -125,13 +160,16 @@ class Value {
 // compare by value across int/float (1 = 1.0); NaN equals nothing; lists and
 // maps compare element-wise and are null when an element comparison is null
 // and no other element decides false; nodes/relationships by id; paths by
-// their sequence of ids. Values of different kinds are unequal (false).
+// their sequence of ids; temporal values of one kind by value (times and
+// date-times by the instant, durations component by component after
+// normalisation). Values of different kinds are unequal (false).
 std::optional<bool> cypherEquals(const Value& a, const Value& b);
 
 // `a < b` and friends: the sign of the comparison, or nullopt (null) when
 // the values are not comparable (different kinds, null, NaN involved,
 // nodes, maps …). Strings compare by Unicode code point (UTF-8 bytes),
-// booleans false < true, lists lexicographically.
+// booleans false < true, lists lexicographically, temporal values within
+// their kind (times and date-times by instant; durations have no order).
 std::optional<int> cypherCompare(const Value& a, const Value& b);
 
 // What `<`, `<=`, `>` and `>=` need beyond cypherCompare: openCypher makes
@@ -143,8 +181,11 @@ enum class Ordering : int8_t { kLess, kEqual, kGreater, kUnordered, kNull };
 Ordering cypherOrdering(const Value& a, const Value& b);
 
 // The total order of ORDER BY: maps < nodes < relationships < lists < paths
-// < strings < booleans < numbers (NaN after all other numbers) < null. Inside
-// a kind, the natural order. Returns <0, 0, >0.
+// < date-times < local date-times < dates < times < local times < durations
+// < strings < booleans < numbers (NaN after all other numbers) < null (the
+// openCypher CIP on comparability and orderability). Inside a kind, the
+// natural order; date-times and times by instant, then offset; durations
+// by months, days, seconds, nanos. Returns <0, 0, >0.
 int orderCompare(const Value& a, const Value& b);
 
 // Equivalence for DISTINCT, grouping keys and UNION: like equality, but
@@ -162,8 +203,13 @@ struct ValueEquivalent {
 
 // Cypher-literal-like rendering without graph access: 1, 1.5, 'text',
 // [1, 2], {a: 1}, null, true; nodes as (#12), relationships as [#7], paths
-// as <(#1)-[#7]-(#2)>. Floats always show a decimal point or exponent
+// as <(#1)-[#7]-(#2)>; temporal values as their ISO-8601 string
+// ('2015-07-21', 'P1Y2M'). Floats always show a decimal point or exponent
 // (1.0, 1e+20, NaN, Infinity). Used in messages and as a fallback.
 std::string toDebugString(const Value& v);
+
+// The ISO-8601 text of a temporal value (what toString() gives in Cypher);
+// v.isTemporal() must hold.
+std::string temporalToString(const Value& v);
 
 }  // namespace maestro

@@ -121,6 +121,15 @@ SType stypeOf(const Value& v) {
     case Value::Type::kNode: return SType::kNode;
     case Value::Type::kRel: return SType::kRel;
     case Value::Type::kPath: return SType::kPath;
+    // Temporal values have no static type of their own: the checks that
+    // use static types do not concern them (their property access is
+    // checked at runtime).
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration: return SType::kAny;
   }
   return SType::kAny;
 }

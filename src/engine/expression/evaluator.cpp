@@ -137,6 +137,7 @@ Value add(const Value& a, const Value& b) {
   }
   if (a.isNumber() && b.isNumber()) return Value(a.asNumber() + b.asNumber());
   if (a.isList() || b.isList()) return concatOrAppend(a, b);
+  if (auto t = detail::temporalArithmetic('+', a, b)) return *t;
   if (a.isString() || b.isString()) {
     // String concatenation; a number on either side is rendered as
     // toString() would render it ('a' + 1 = 'a1', as Neo4j does).
@@ -158,6 +159,7 @@ Value subtract(const Value& a, const Value& b) {
     return Value(r);
   }
   if (a.isNumber() && b.isNumber()) return Value(a.asNumber() - b.asNumber());
+  if (auto t = detail::temporalArithmetic('-', a, b)) return *t;
   throwOperandTypes("-", a, b);
 }
 
@@ -169,6 +171,7 @@ Value multiply(const Value& a, const Value& b) {
     return Value(r);
   }
   if (a.isNumber() && b.isNumber()) return Value(a.asNumber() * b.asNumber());
+  if (auto t = detail::temporalArithmetic('*', a, b)) return *t;
   throwOperandTypes("*", a, b);
 }
 
@@ -186,6 +189,7 @@ Value divide(const Value& a, const Value& b) {
     return Value(a.asInt() / y);
   }
   if (a.isNumber() && b.isNumber()) return Value(a.asNumber() / b.asNumber());
+  if (auto t = detail::temporalArithmetic('/', a, b)) return *t;
   throwOperandTypes("/", a, b);
 }
 
@@ -865,6 +869,15 @@ Value propertyOf(const Value& target, const std::string& key, std::optional<Prop
       const Value* v = storedProperty(target, key, key_id, ctx);
       return v == nullptr ? Value() : *v;
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      if (std::optional<Value> v = detail::temporalProperty(target, key)) return *v;
+      throw argumentError("InvalidArgumentValue", "A " + std::string(target.typeName()) +
+                                                      " has no component '" + key + "'");
     default:
       throw typeError("InvalidArgumentType", "Cannot access property '" + key +
                                                  "' of a value of type " +

@@ -11,6 +11,8 @@
 // Thread-safety: an EvalContext and its Row belong to one executing thread.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +39,10 @@ struct EvalContext {
   const Graph& graph;
   const Parameters& params;
   SubplanRunner* subplans = nullptr;
+  // The statement's "now" for date(), datetime() … (nanoseconds since the
+  // epoch): read from the clock on first use, then fixed, so that every
+  // call in one statement sees the same instant.
+  std::optional<int64_t> statement_time = std::nullopt;
 };
 
 Value evaluate(const BoundExpr& expr, Row& row, EvalContext& ctx);

@@ -11,6 +11,7 @@
 // Graph3 [9], Graph4 [6]).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,8 @@ ValueMap entityProperties(const Value& entity, const EvalContext& ctx);
 // and 1e7 ("1.0", "0.001", "1234567.0"), scientific outside ("1.0E7",
 // "1.0E-4"), and "NaN", "Infinity", "-Infinity".
 std::string formatFloat(double d);
-// toString() of a number, boolean or string; false for other kinds.
+// toString() of a number, boolean, string or temporal value; false for
+// other kinds.
 bool appendScalarString(std::string& out, const Value& v);
 
 // ---- errors raised by functions (see above for which one) ----
@@ -50,5 +52,15 @@ void addListFunctions(std::vector<FunctionDef>& out);        // functions_list.c
 void addMathFunctions(std::vector<FunctionDef>& out);        // functions_math.cpp
 void addStringFunctions(std::vector<FunctionDef>& out);      // functions_string.cpp
 void addConversionFunctions(std::vector<FunctionDef>& out);  // functions_conversion.cpp
+void addTemporalFunctions(std::vector<FunctionDef>& out);    // functions_temporal.cpp
+
+// ---- temporal operands (functions_temporal.cpp) ----
+// `v.key` of a temporal value (d.year, t.timezone, dur.days …); nullopt
+// when the kind has no such component.
+std::optional<Value> temporalProperty(const Value& v, const std::string& key);
+// `a op b` (op one of + - * /) when a temporal operand makes it defined:
+// temporal ± duration, duration ± duration, duration * number, number *
+// duration, duration / number. nullopt: not a temporal operation.
+std::optional<Value> temporalArithmetic(char op, const Value& a, const Value& b);
 
 }  // namespace maestro::engine::detail

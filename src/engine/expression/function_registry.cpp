@@ -76,6 +76,7 @@ const std::vector<FunctionDef>& allFunctions() {
     detail::addMathFunctions(v);
     detail::addStringFunctions(v);
     detail::addConversionFunctions(v);
+    detail::addTemporalFunctions(v);
     addOtherFunctions(v);
     addAggregates(v);
     return v;

@@ -15,7 +15,11 @@
 // toBooleanOrNull, abs, ceil, floor, round, sign, sqrt, exp, log, log10,
 // sin, cos, tan, asin, acos, atan, atan2, cot, degrees, radians, pi, e,
 // rand, toUpper, toLower, upper, lower, trim, ltrim, rtrim, replace,
-// substring, left, right, split, reverse, isEmpty, timestamp.
+// substring, left, right, split, reverse, isEmpty, timestamp; the temporal
+// functions date, localtime, time, localdatetime, datetime (and their
+// .transaction/.statement/.realtime/.truncate forms), datetime.fromepoch,
+// datetime.fromepochmillis, duration, duration.between/inMonths/inDays/
+// inSeconds (functions_temporal.cpp).
 #pragma once
 
 #include <functional>

@@ -76,6 +76,14 @@ bool appendScalarString(std::string& out, const Value& v) {
     case Value::Type::kString:
       out += v.asString();
       return true;
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      out += temporalToString(v);
+      return true;
     default:
       return false;
   }

@@ -55,6 +55,11 @@ size_t valueHeapBytes(const Value& v) {
       return kControlBlock + sizeof(PathValue) + kAllocOverhead + vectorBytes(p.nodes) +
              vectorBytes(p.rels);
     }
+    case Value::Type::kDateTime:
+      return kControlBlock + sizeof(DateTimeValue) + kAllocOverhead +
+             stringHeapBytes(v.asDateTime().zone);
+    case Value::Type::kDuration:
+      return kControlBlock + sizeof(DurationValue) + kAllocOverhead;
     default:
       return 0;
   }
@@ -86,7 +91,9 @@ bool containsNaN(const Value& v) {
 
 // The comparable kinds a range bound can have; values of other kinds (and
 // null, maps, entities) never satisfy a range predicate.
-enum class RangeKind { kNone, kNumber, kString, kBool, kList };
+enum class RangeKind {
+  kNone, kNumber, kString, kBool, kList, kDate, kLocalTime, kTime, kLocalDateTime, kDateTime
+};
 
 RangeKind rangeKind(const Value& v) {
   switch (v.type()) {
@@ -100,7 +107,17 @@ RangeKind rangeKind(const Value& v) {
       return RangeKind::kBool;
     case Value::Type::kList:
       return RangeKind::kList;
-    default:
+    case Value::Type::kDate:
+      return RangeKind::kDate;
+    case Value::Type::kLocalTime:
+      return RangeKind::kLocalTime;
+    case Value::Type::kTime:
+      return RangeKind::kTime;
+    case Value::Type::kLocalDateTime:
+      return RangeKind::kLocalDateTime;
+    case Value::Type::kDateTime:
+      return RangeKind::kDateTime;
+    default:  // durations have no order
       return RangeKind::kNone;
   }
 }
@@ -117,6 +134,17 @@ Value kindMinimum(RangeKind kind) {
       return Value(false);
     case RangeKind::kList:
       return Value(ValueList{});
+    case RangeKind::kDate:
+      return Value(DateValue{std::numeric_limits<int64_t>::min()});
+    case RangeKind::kLocalTime:
+      return Value(LocalTimeValue{0});
+    case RangeKind::kTime:
+      // Below every real time: offsets are at most 18 hours.
+      return Value(TimeValue{-kNanosPerDay, 0});
+    case RangeKind::kLocalDateTime:
+      return Value(LocalDateTimeValue{std::numeric_limits<int64_t>::min(), 0});
+    case RangeKind::kDateTime:
+      return Value(DateTimeValue{std::numeric_limits<int64_t>::min(), 0, 0, {}});
     case RangeKind::kNone:
       break;
   }

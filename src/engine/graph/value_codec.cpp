@@ -22,6 +22,12 @@ enum Tag : uint8_t {
   kTagIntList = 0x08,
   kTagFloatList = 0x09,
   kTagStringList = 0x0a,
+  kTagDate = 0x0b,
+  kTagLocalTime = 0x0c,
+  kTagTime = 0x0d,
+  kTagLocalDateTime = 0x0e,
+  kTagDateTime = 0x0f,
+  kTagDuration = 0x10,
 };
 
 void putFloat(std::string& out, double d) {
@@ -98,14 +104,71 @@ void encodeValueAt(const Value& v, std::string& out, int depth) {
       }
       return;
     }
+    case Value::Type::kDate:
+      out.push_back(static_cast<char>(kTagDate));
+      putZigzag(out, v.asDate().days);
+      return;
+    case Value::Type::kLocalTime:
+      out.push_back(static_cast<char>(kTagLocalTime));
+      putZigzag(out, v.asLocalTime().nanos);
+      return;
+    case Value::Type::kTime:
+      out.push_back(static_cast<char>(kTagTime));
+      putZigzag(out, v.asTime().nanos);
+      putZigzag(out, v.asTime().offset);
+      return;
+    case Value::Type::kLocalDateTime:
+      out.push_back(static_cast<char>(kTagLocalDateTime));
+      putZigzag(out, v.asLocalDateTime().seconds);
+      putZigzag(out, v.asLocalDateTime().nanos);
+      return;
+    case Value::Type::kDateTime: {
+      const DateTimeValue& t = v.asDateTime();
+      out.push_back(static_cast<char>(kTagDateTime));
+      putZigzag(out, t.seconds);
+      putZigzag(out, t.nanos);
+      putZigzag(out, t.offset);
+      putString(out, t.zone);
+      return;
+    }
+    case Value::Type::kDuration: {
+      const DurationValue& d = v.asDuration();
+      out.push_back(static_cast<char>(kTagDuration));
+      putZigzag(out, d.months);
+      putZigzag(out, d.days);
+      putZigzag(out, d.seconds);
+      putZigzag(out, d.nanos);
+      return;
+    }
     case Value::Type::kNode:
     case Value::Type::kRel:
     case Value::Type::kPath:
       break;
   }
   throw Error::badInput(
-      "property values must be null, booleans, numbers, strings, lists or maps, not " +
+      "property values must be null, booleans, numbers, strings, lists, maps or temporal "
+      "values, not " +
       std::string(v.typeName()));
+}
+
+// Range-checked temporal fields: a corrupt record fails, never yields a
+// value that the formatting code cannot print.
+int64_t timeOfDay(ByteReader& in) {
+  int64_t v = in.zigzag();
+  if (v < 0 || v >= kNanosPerDay) in.fail("time of day out of range");
+  return v;
+}
+
+int32_t nanosOfSecond(ByteReader& in) {
+  int64_t v = in.zigzag();
+  if (v < 0 || v >= kNanosPerSecond) in.fail("nanoseconds out of range");
+  return static_cast<int32_t>(v);
+}
+
+int32_t offsetSeconds(ByteReader& in) {
+  int64_t v = in.zigzag();
+  if (v < -18 * 3600 || v > 18 * 3600) in.fail("offset out of range");
+  return static_cast<int32_t>(v);
 }
 
 Value decodeValueAt(ByteReader& in, int depth) {
@@ -162,14 +225,46 @@ Value decodeValueAt(ByteReader& in, int depth) {
       for (size_t i = 0; i < n; ++i) list.emplace_back(in.string());
       return Value(std::move(list));
     }
+    case kTagDate:
+      return Value(DateValue{in.zigzag()});
+    case kTagLocalTime:
+      return Value(LocalTimeValue{timeOfDay(in)});
+    case kTagTime: {
+      int64_t nanos = timeOfDay(in);
+      return Value(TimeValue{nanos, offsetSeconds(in)});
+    }
+    case kTagLocalDateTime: {
+      int64_t seconds = in.zigzag();
+      return Value(LocalDateTimeValue{seconds, nanosOfSecond(in)});
+    }
+    case kTagDateTime: {
+      DateTimeValue t;
+      t.seconds = in.zigzag();
+      t.nanos = nanosOfSecond(in);
+      t.offset = offsetSeconds(in);
+      t.zone = std::string(in.string());
+      return Value(std::move(t));
+    }
+    case kTagDuration: {
+      DurationValue d;
+      d.months = in.zigzag();
+      d.days = in.zigzag();
+      d.seconds = in.zigzag();
+      int64_t nanos = in.zigzag();
+      if (nanos <= -kNanosPerSecond || nanos >= kNanosPerSecond) in.fail("duration nanos");
+      d.nanos = static_cast<int32_t>(nanos);
+      return Value(d);
+    }
     default:
       in.fail("unknown value tag " + std::to_string(tag));
   }
 }
 
+// Temporal values are property values too (openCypher stores them, and
+// homogeneous lists of them).
 bool isScalarPropertyType(Value::Type t) {
   return t == Value::Type::kBool || t == Value::Type::kInt || t == Value::Type::kFloat ||
-         t == Value::Type::kString;
+         t == Value::Type::kString || t >= Value::Type::kDate;
 }
 
 }  // namespace

@@ -14,6 +14,13 @@
 //   0x08 int list      varint count, zigzag varints      (homogeneous lists:
 //   0x09 float list    varint count, 8-byte doubles       the common property
 //   0x0a string list   varint count, strings              case, no per-item tag)
+//   0x0b date          zigzag days since 1970-01-01
+//   0x0c local time    zigzag nanoseconds of the day
+//   0x0d time          zigzag nanoseconds of the day, zigzag offset seconds
+//   0x0e local datetime  zigzag seconds since 1970-01-01T00:00, zigzag nanos
+//   0x0f datetime      zigzag UTC seconds, zigzag nanos, zigzag offset
+//                      seconds, string zone name (empty for a bare offset)
+//   0x10 duration      zigzag months, days, seconds, nanos
 //
 // Varints are unsigned LEB128 (at most 10 bytes). A property map is a
 // varint count then (key name, value) pairs; key names, not catalog ids,
@@ -73,7 +80,7 @@ class ByteReader {
 };
 
 // Throws typeError("InvalidPropertyType", …) unless `v` may be stored as a
-// property value: bool, int, float, string, or a list of one of those
+// property value: bool, int, float, string, a temporal value, or a list of one of those
 // kinds (no nulls, no nesting, no mixing — ints with floats included).
 // Null is accepted (it means "remove").
 void checkPropertyValue(const Value& v);

@@ -53,6 +53,13 @@ Json valueJson(const Value& v, const QueryResult& r) {
       for (RelId rel : v.asPath().rels) rels.push_back(valueJson(Value::rel(rel), r));
       return Json{{"nodes", nodes}, {"relationships", rels}};
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return temporalToString(v);  // ISO-8601 text, as JSON has no temporal type
   }
   return nullptr;
 }

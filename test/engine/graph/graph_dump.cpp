@@ -48,6 +48,13 @@ std::string renderValue(const Value& v) {
       return "rel:" + std::to_string(v.relId());
     case Value::Type::kPath:
       return "path";
+    case Value::Type::kDate:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return std::string(v.typeName()) + ":" + temporalToString(v);
   }
   return "?";
 }

@@ -53,6 +53,31 @@ TEST(ValueCodecTest, ScalarsRoundTrip) {
   }
 }
 
+TEST(ValueCodecTest, TemporalValuesRoundTrip) {
+  const Value values[] = {
+      Value(parseDate("-999999999-01-01")),
+      Value(parseLocalTime("23:59:59.999999999")),
+      Value(parseTime("12:31:14.645876123-02:05:07")),
+      Value(parseLocalDateTime("2015-07-21T21:40:32.142")),
+      Value(parseDateTime("2015-07-21T20:40:32.142+01:00[Europe/London]")),
+      Value(parseDuration("P-6M-15DT-17H-45M-3.500000002S")),
+      Value(ValueList{Value(parseDate("2015-01-01")), Value(parseDate("2015-01-02"))}),
+  };
+  for (const Value& v : values) {
+    Value back = roundTrip(v);
+    EXPECT_EQ(back.type(), v.type()) << toDebugString(v);
+    EXPECT_EQ(toDebugString(back), toDebugString(v));
+    EXPECT_TRUE(equivalent(back, v)) << toDebugString(v);
+  }
+  EXPECT_NO_THROW(checkPropertyValue(values[4]));
+}
+
+TEST(ValueCodecTest, CorruptTemporalFieldsAreRejected) {
+  // A local time (tag 0x0c) of -64 ns, and one with nanos past a second.
+  expectInternal([] { decodeValue(std::string_view("\x0c\x7f", 2)); });
+  expectInternal([] { decodeValue(std::string_view("\x0e\x00\x80\xd0\xac\xf3\x0e", 7)); });
+}
+
 TEST(ValueCodecTest, FloatsKeepTheirBits) {
   for (double d : {-0.0, std::nan(""), std::numeric_limits<double>::denorm_min(), 0.1}) {
     Value back = roundTrip(Value(d));
