@@ -75,7 +75,7 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
   for (const auto& region : platform->regions().names()) {
     std::cout << "\n  region " << region << ": " << platform->regions().config(region).store_uri;
   }
-  std::cout << "\n  GraphQL API:    " << url << "/graphql\n";
+  std::cout << "\n  GraphQL API:    " << url << "/graphql  (GraphiQL: " << url << "/graphiql)\n";
   if (options.demo) {
     auto tenant = ensureDemo(*platform);
     auth::TokenRequest request;

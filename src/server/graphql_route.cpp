@@ -198,9 +198,49 @@ Response handle(api::Api& api, const Request& req, bool is_get) {
   return answer(status, *type, body);
 }
 
+// GraphiQL, the GraphQL IDE, for a browser: the page loads GraphiQL and
+// React from unpkg (pinned versions, Subresource Integrity), and talks to
+// /graphql on this server. Tokens go into GraphiQL's Headers tab as
+// {"Authorization": "Bearer …"}; the page itself holds no secret.
+constexpr char kGraphiqlPage[] = R"html(<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>IntelGraph Maestro Conductor — GraphiQL</title>
+  <style>body { margin: 0; overflow: hidden; } #graphiql { height: 100vh; }</style>
+  <link rel="stylesheet" href="https://unpkg.com/graphiql@3.8.3/graphiql.min.css"
+        integrity="sha384-Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2JfJ/PTRiPKf0aM" crossorigin="anonymous">
+  <script src="https://unpkg.com/react@18.3.1/umd/react.production.min.js"
+          integrity="sha384-DGyLxAyjq0f9SPpVevD6IgztCFlnMF6oW/XQGmfe+IsZ8TqEiDrcHkMLKI6fiB/Z" crossorigin="anonymous"></script>
+  <script src="https://unpkg.com/react-dom@18.3.1/umd/react-dom.production.min.js"
+          integrity="sha384-gTGxhz21lVGYNMcdJOyq01Edg0jhn/c22nsx0kyqP0TxaV5WVdsSH1fSDUf5YJj1" crossorigin="anonymous"></script>
+  <script src="https://unpkg.com/graphiql@3.8.3/graphiql.min.js"
+          integrity="sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie" crossorigin="anonymous"></script>
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script>
+    const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).toString() });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, {
+        fetcher,
+        defaultEditorToolsVisibility: 'headers',
+        defaultHeaders: '{"Authorization": "Bearer <token from maestro token issue>"}',
+      }));
+  </script>
+</body>
+</html>
+)html";
+
 }  // namespace
 
 void addGraphqlRoutes(Router& router, api::Api& api) {
+  router.add("GET", "/graphiql", [](const Request&) {
+    Response r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = kGraphiqlPage;
+    return r;
+  });
   router.add("POST", "/graphql", [&api](const Request& req) { return handle(api, req, false); });
   router.add("GET", "/graphql", [&api](const Request& req) { return handle(api, req, true); });
 }

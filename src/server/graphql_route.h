@@ -3,6 +3,7 @@
 // in application/graphql-response+json when the client accepts it (with
 // the spec's status codes: 400 for a request that was not executed) and in
 // application/json otherwise (200 for every well-formed GraphQL request).
+// GET /graphiql serves the GraphiQL IDE pointed at /graphql.
 #pragma once
 
 namespace maestro::api {

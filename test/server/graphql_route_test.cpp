@@ -176,5 +176,21 @@ TEST_F(GraphqlRouteTest, AnInvalidUtf8StringIsAnsweredNotThrown) {
   expectServing();
 }
 
+TEST_F(GraphqlRouteTest, GraphiqlPageTalksToThisServer) {
+  auto r = get("/graphiql");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_THAT(r.body, HasSubstr("GraphiQL.createFetcher({ url: new URL('/graphql'"));
+  // Every script it loads is pinned by Subresource Integrity.
+  size_t scripts = 0, pinned = 0;
+  for (size_t at = r.body.find("<script src="); at != std::string::npos;
+       at = r.body.find("<script src=", at + 1)) {
+    ++scripts;
+    if (r.body.substr(at, 200).find("integrity=\"sha384-") != std::string::npos) ++pinned;
+  }
+  EXPECT_EQ(scripts, 3u);
+  EXPECT_EQ(pinned, scripts);
+}
+
 }  // namespace
 }  // namespace maestro::server
