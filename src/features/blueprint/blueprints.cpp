@@ -453,8 +453,13 @@ Blueprints::Blueprints(platform::Platform& platform, BlueprintOptions options)
       std::stringstream buf;
       buf << in.rdbuf();
       std::string where = "blueprints.dir: " + file.filename().string();
-      impl_->addToCatalog(parseTemplate(buf.str(), where, "dir:" + file.filename().string()),
-                          where);
+      try {
+        impl_->addToCatalog(parseTemplate(buf.str(), where, "dir:" + file.filename().string()),
+                            where);
+      } catch (const Error& e) {
+        if (e.code() != Code::kBadInput || e.message().rfind(where, 0) == 0) throw;
+        throw Error::badInput(where + ": " + e.message(), "blueprints.dir");
+      }
     }
   }
 }
