@@ -8,6 +8,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/error.h"
+#include "features/blueprint/blueprints.h"
 #include "platform/platform.h"
 
 namespace maestro::api {
@@ -91,6 +92,7 @@ struct Api::Impl {
   ApiOptions options;
   PersistedQueries persisted;
   std::shared_ptr<const graphql::ExecutableSchema> schema;
+  std::unique_ptr<blueprint::Blueprints> own_blueprints;
 };
 
 Api::Api(platform::Platform& platform, ApiOptions options)
@@ -100,6 +102,12 @@ Api::Api(platform::Platform& platform, ApiOptions options)
   bindAuthDirective(b, platform);
   bindPlatformResolvers(b, platform);
   bindGraphResolvers(b, platform);
+  blueprint::Blueprints* blueprints = options.blueprints;
+  if (blueprints == nullptr) {
+    impl_->own_blueprints = std::make_unique<blueprint::Blueprints>(platform);
+    blueprints = impl_->own_blueprints.get();
+  }
+  bindBlueprintResolvers(b, platform, *blueprints);
   impl_->schema = b.build();
 }
 

@@ -17,6 +17,9 @@
 namespace maestro::platform {
 class Platform;
 }
+namespace maestro::blueprint {
+class Blueprints;
+}
 
 namespace maestro::api {
 
@@ -34,6 +37,9 @@ struct ApiRequest {
 
 struct ApiOptions {
   graphql::Limits limits;
+  // The features the API serves, owned by the caller (cli/serve.cpp shares
+  // them with their schedulers). Null: the Api opens its own with defaults.
+  blueprint::Blueprints* blueprints = nullptr;
 };
 
 class Api {

@@ -13,6 +13,9 @@
 namespace maestro::platform {
 class Platform;
 }
+namespace maestro::blueprint {
+class Blueprints;
+}
 
 namespace maestro::api {
 
@@ -48,5 +51,7 @@ void bindScalars(graphql::SchemaBuilder& b);
 void bindAuthDirective(graphql::SchemaBuilder& b, platform::Platform& platform);
 void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
 void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
+void bindBlueprintResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
+                            blueprint::Blueprints& blueprints);
 
 }  // namespace maestro::api

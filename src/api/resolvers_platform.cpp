@@ -189,7 +189,6 @@ void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platfo
   b.allFields("PlanPreview", notImplemented);
   b.field("Mutation", "enablePrivacyV2", notImplemented);
   b.field("Mutation", "scheduleRelocation", notImplemented);
-  b.field("Mutation", "createTenantFromBlueprint", notImplemented);
 }
 
 }  // namespace maestro::api

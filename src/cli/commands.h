@@ -77,6 +77,36 @@ struct GenOptions {
   std::string out;
 };
 
+struct BlueprintCliOptions {
+  std::string name;          // template ref (show/create's --template) or tenant name
+  std::string tenant;        // tenant name or id
+  std::string template_ref;  // "name" or "name@version"
+  std::string overrides_file;        // YAML/JSON document of nested overrides
+  std::vector<std::string> set;      // dotted.path=VALUE (VALUE as JSON, else a string)
+  std::string region;
+  bool auto_fix = false;
+  std::string file;          // register: the template document
+  std::string path;          // ignore: JSON Pointer
+  std::string reason;
+  std::string expires = "7d";  // ignore: duration from now
+  int64_t config_version = 0;  // fix: 0 = the version drift is detected on now
+  int64_t to_version = 0;      // upgrade: 0 = latest
+  int64_t tenants = 10'000;    // bench-drift
+  int64_t drifted_pct = 10;
+  bool json = false;
+};
+
+int runBlueprintList(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintShow(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintRegister(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintCreate(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintDrift(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintFix(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintIgnore(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintUpgradePreview(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintUpgrade(const CommonOptions& common, const BlueprintCliOptions& options);
+int runBlueprintBenchDrift(const CommonOptions& common, const BlueprintCliOptions& options);
+
 int runServe(const CommonOptions& common, const ServeOptions& options);
 int runTokenIssue(const CommonOptions& common, const TokenIssueOptions& options);
 int runTenantCreate(const CommonOptions& common, const TenantOptions& options);

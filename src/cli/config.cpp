@@ -1,51 +1,14 @@
 #include "cli/config.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/yaml.h"
 #include "platform/auth/token.h"
 
 namespace maestro::cli {
 namespace {
-
-// YAML → JSON, typing plain scalars the way YAML 1.2's core schema does.
-Json toJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
-    case YAML::NodeType::Sequence: {
-      Json arr = Json::array();
-      for (const auto& item : node) arr.push_back(toJson(item));
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      Json obj = Json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = toJson(kv.second);
-      return obj;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (node.Tag() == "!") return s;  // quoted: always a string
-      if (s == "true" || s == "True" || s == "TRUE") return true;
-      if (s == "false" || s == "False" || s == "FALSE") return false;
-      if (s == "null" || s == "~" || s == "Null" || s == "NULL") return nullptr;
-      int64_t i;
-      if (YAML::convert<int64_t>::decode(node, i) && s.find_first_of(".eE") == std::string::npos) {
-        return i;
-      }
-      double d;
-      if (s.find_first_of("0123456789") != std::string::npos &&
-          YAML::convert<double>::decode(node, d)) {
-        return d;
-      }
-      return s;
-    }
-  }
-  return nullptr;
-}
 
 std::chrono::milliseconds durationField(const Json& obj, const char* key, const std::string& path,
                                         std::chrono::milliseconds fallback) {
@@ -118,6 +81,17 @@ void applyAuth(const Json& a, auth::TokenPolicy& policy) {
   }
 }
 
+void applyBlueprints(const Json& b, Config& config) {
+  const std::string p = "blueprints";
+  rejectUnknownKeys(b, {"dir", "drift_interval", "drift_detection"}, p);
+  if (auto v = optionalString(b, "dir", p)) config.blueprints.templates_dir = *v;
+  config.drift_interval = durationField(b, "drift_interval", p, config.drift_interval);
+  if (config.drift_interval < std::chrono::seconds(1)) {
+    throw Error::badInput("blueprints.drift_interval: must be at least 1s", "blueprints.drift_interval");
+  }
+  if (auto v = optionalBool(b, "drift_detection", p)) config.drift_detection = *v;
+}
+
 void applyRegions(const Json& regions, platform::PlatformConfig& config) {
   requireObject(regions, "regions");
   for (const auto& [name, spec] : regions.items()) {
@@ -139,14 +113,7 @@ Json readDocument(const std::string& path, const std::string& what) {
   if (!in) throw Error::badInput(what + ": cannot read '" + path + "'", what);
   std::stringstream buf;
   buf << in.rdbuf();
-  try {
-    return toJson(YAML::Load(buf.str()));
-  } catch (const YAML::Exception& e) {
-    throw Error::badInput(what + ": " + path + " is not valid YAML or JSON: line " +
-                              std::to_string(e.mark.line + 1) + ", column " +
-                              std::to_string(e.mark.column + 1) + ": " + e.msg,
-                          what);
-  }
+  return parseYaml(buf.str(), what + ": " + path);
 }
 
 void parseListen(const std::string& listen, server::ServerOptions& options) {
@@ -179,7 +146,7 @@ Config loadConfig(const CommonOptions& common) {
     if (doc.is_null()) doc = Json::object();
     rejectUnknownKeys(doc,
                       {"listen", "data_dir", "store", "log_level", "regions", "auth", "http",
-                       "graphql", "audit"},
+                       "graphql", "audit", "blueprints"},
                       "");
     if (auto v = optionalString(doc, "listen", "")) config.listen = *v;
     if (auto v = optionalString(doc, "data_dir", "")) config.platform.data_dir = *v;
@@ -189,6 +156,7 @@ Config loadConfig(const CommonOptions& common) {
     if (doc.contains("auth")) applyAuth(doc["auth"], config.platform.tokens);
     if (doc.contains("http")) applyHttp(doc["http"], config.http);
     if (doc.contains("graphql")) applyGraphql(doc["graphql"], config.graphql);
+    if (doc.contains("blueprints")) applyBlueprints(doc["blueprints"], config);
     if (doc.contains("audit")) {
       rejectUnknownKeys(doc["audit"], {"checkpoint_every"}, "audit");
       if (auto v = optionalInt(doc["audit"], "checkpoint_every", "audit")) {

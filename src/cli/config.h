@@ -5,7 +5,10 @@
 
 #include <string>
 
+#include <chrono>
+
 #include "cli/commands.h"
+#include "features/blueprint/blueprints.h"
 #include "graphql/graphql.h"
 #include "platform/platform.h"
 #include "server/http_server.h"
@@ -16,6 +19,10 @@ struct Config {
   platform::PlatformConfig platform;
   server::ServerOptions http;
   graphql::Limits graphql;
+  blueprint::BlueprintOptions blueprints;
+  // `maestro serve` checks every blueprinted tenant for drift this often.
+  std::chrono::milliseconds drift_interval = std::chrono::minutes(5);
+  bool drift_detection = true;
   std::string listen = "127.0.0.1:8080";
   std::string log_level = "info";
 };

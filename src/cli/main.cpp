@@ -88,6 +88,78 @@ int main(int argc, char** argv) {
   addCommon(*verify, common);
   verify->callback([&] { action = [&] { return runAuditVerifyLog(common); }; });
 
+  auto* bp = app.add_subcommand("blueprint", "Blueprinted tenants: templates, drift, fixes")
+                 ->require_subcommand(1);
+  BlueprintCliOptions bp_options;
+  auto* bp_list = bp->add_subcommand("list", "List templates (every version)");
+  addCommon(*bp_list, common);
+  bp_list->add_flag("--json", bp_options.json, "Print JSON");
+  bp_list->callback([&] { action = [&] { return runBlueprintList(common, bp_options); }; });
+  auto* bp_show = bp->add_subcommand("show", "Print a template");
+  addCommon(*bp_show, common);
+  bp_show->add_option("template", bp_options.name, "NAME or NAME@VERSION")->required();
+  bp_show->add_flag("--json", bp_options.json, "Print JSON");
+  bp_show->callback([&] { action = [&] { return runBlueprintShow(common, bp_options); }; });
+  auto* bp_register = bp->add_subcommand("register", "Validate and store an operator template");
+  addCommon(*bp_register, common);
+  bp_register->add_option("file", bp_options.file, "Template document (YAML or JSON)")->required();
+  bp_register->callback(
+      [&] { action = [&] { return runBlueprintRegister(common, bp_options); }; });
+  auto* bp_create = bp->add_subcommand("create", "Create a tenant from a template; prints its id");
+  addCommon(*bp_create, common);
+  bp_create->add_option("name", bp_options.name, "Tenant name")->required();
+  bp_create->add_option("--template", bp_options.template_ref, "NAME or NAME@VERSION")->required();
+  bp_create->add_option("--overrides", bp_options.overrides_file,
+                        "Overrides document (YAML or JSON, nested)");
+  bp_create->add_option("--set", bp_options.set, "PATH=VALUE override, e.g. slo.read_p95_ms=500");
+  bp_create->add_option("--region", bp_options.region, "Home region");
+  bp_create->add_flag("--auto-fix", bp_options.auto_fix, "Fix drift without approval");
+  bp_create->add_flag("--json", bp_options.json, "Print JSON");
+  bp_create->callback([&] { action = [&] { return runBlueprintCreate(common, bp_options); }; });
+  auto* bp_drift = bp->add_subcommand(
+      "drift", "Detect drift now (exit 3 when there is some); without --tenant, every tenant");
+  addCommon(*bp_drift, common);
+  bp_drift->add_option("--tenant", bp_options.tenant, "Tenant name or id");
+  bp_drift->add_flag("--json", bp_options.json, "Print JSON");
+  bp_drift->callback([&] { action = [&] { return runBlueprintDrift(common, bp_options); }; });
+  auto* bp_fix = bp->add_subcommand("fix", "Approve and apply the proposed fix of a tenant's drift");
+  addCommon(*bp_fix, common);
+  bp_fix->add_option("--tenant", bp_options.tenant, "Tenant name or id")->required();
+  bp_fix->add_option("--config-version", bp_options.config_version,
+                     "Config version the approved report was computed on (default: now)");
+  bp_fix->add_flag("--json", bp_options.json, "Print JSON");
+  bp_fix->callback([&] { action = [&] { return runBlueprintFix(common, bp_options); }; });
+  auto* bp_ignore = bp->add_subcommand("ignore", "Mark drift at or below a path as intended");
+  addCommon(*bp_ignore, common);
+  bp_ignore->add_option("--tenant", bp_options.tenant, "Tenant name or id")->required();
+  bp_ignore->add_option("--path", bp_options.path, "JSON Pointer, e.g. /budgets")->required();
+  bp_ignore->add_option("--reason", bp_options.reason, "Why the drift is intended")->required();
+  bp_ignore->add_option("--expires", bp_options.expires, "Lifetime, e.g. 7d (default), 12h");
+  bp_ignore->callback([&] { action = [&] { return runBlueprintIgnore(common, bp_options); }; });
+  auto* bp_preview = bp->add_subcommand("upgrade-preview",
+                                        "Show the change to a newer version of the template");
+  addCommon(*bp_preview, common);
+  bp_preview->add_option("--tenant", bp_options.tenant, "Tenant name or id")->required();
+  bp_preview->add_option("--to-version", bp_options.to_version, "Version (default: latest)");
+  bp_preview->add_flag("--json", bp_options.json, "Print JSON");
+  bp_preview->callback(
+      [&] { action = [&] { return runBlueprintUpgradePreview(common, bp_options); }; });
+  auto* bp_upgrade = bp->add_subcommand("upgrade", "Apply the previewed upgrade");
+  addCommon(*bp_upgrade, common);
+  bp_upgrade->add_option("--tenant", bp_options.tenant, "Tenant name or id")->required();
+  bp_upgrade->add_option("--to-version", bp_options.to_version, "Version (default: latest)");
+  bp_upgrade->add_option("--config-version", bp_options.config_version,
+                         "Config version the approved preview was computed on (default: now)");
+  bp_upgrade->callback([&] { action = [&] { return runBlueprintUpgrade(common, bp_options); }; });
+  auto* bp_bench = bp->add_subcommand(
+      "bench-drift", "Seed tenants in a throwaway data directory and time drift-detection cycles");
+  addCommon(*bp_bench, common);
+  bp_bench->add_option("--tenants", bp_options.tenants, "Tenants to create (default 10000)");
+  bp_bench->add_option("--drifted-pct", bp_options.drifted_pct,
+                       "Percent of them to drift (default 10)");
+  bp_bench->callback(
+      [&] { action = [&] { return runBlueprintBenchDrift(common, bp_options); }; });
+
   auto* query = app.add_subcommand("query", "Run an openCypher query on a dataset");
   QueryOptions query_options;
   addCommon(*query, common);

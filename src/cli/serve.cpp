@@ -7,6 +7,8 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "features/blueprint/blueprints.h"
+#include "features/blueprint/drift_scheduler.h"
 #include "platform/platform.h"
 #include "server/graphql_route.h"
 #include "server/http_server.h"
@@ -54,12 +56,15 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
     }
   }
 
-  api::Api api(*platform, {config.graphql});
+  blueprint::Blueprints blueprints(*platform, config.blueprints);
+  api::Api api(*platform, {config.graphql, &blueprints});
   server::Router router;
   server::addServiceRoutes(router, *platform);
   server::addGraphqlRoutes(router, api);
   server::HttpServer http(config.http, std::move(router), platform->metrics());
   http.start();
+  blueprint::DriftScheduler drift(blueprints, config.drift_interval);
+  if (config.drift_detection) drift.start();
 
   std::string url = "http://" +
                     (config.http.host.find(':') != std::string::npos ? "[" + config.http.host + "]"
@@ -95,6 +100,7 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
   std::cout.flush();
 
   http.waitForShutdownSignal();
+  drift.stop();
   {
     // Sign the chain head so that entries cut off the end are detectable.
     auto lease = platform->control().acquire();

@@ -161,6 +161,22 @@ TEST_F(ApiTest, EveryFieldRefusesATokenWithoutItsScope) {
       "mutation { cypher(datasetId: GID, query: \"CREATE ()\") { rows } }",
       "mutation { registerOperation(opId: \"x\", datasetId: GID, query: \"RETURN 1\") { opId } }",
       "mutation { enablePrivacyV2(tenantId: \"acme\", enabled: true) }",
+      "{ blueprints { ref } }",
+      "{ blueprint(name: \"default-secure\") { ref } }",
+      "{ blueprintTenants { tenantId } }",
+      "{ tenantBlueprint(tenantId: \"acme\") { blueprint } }",
+      "{ tenantDrift(tenantId: \"acme\") { drifted } }",
+      "{ tenantDriftHistory(tenantId: \"acme\") { openDrifts } }",
+      "{ driftIgnoreRules(tenantId: \"acme\") { id } }",
+      "{ blueprintUpgradePreview(tenantId: \"acme\") { to } }",
+      "mutation { createTenantFromBlueprint(name: \"n\", template: \"default-secure\") }",
+      "mutation { registerBlueprint(source: \"x\") { ref } }",
+      "mutation { ignoreDrift(tenantId: \"acme\", path: \"/a\", reason: \"r\", "
+      "expiresAt: \"2030-01-01T00:00:00Z\") { id } }",
+      "mutation { removeDriftIgnore(tenantId: \"acme\", id: \"x\") }",
+      "mutation { approveDriftFix(tenantId: \"acme\", configVersion: 1) { drifted } }",
+      "mutation { setDriftAutoFix(tenantId: \"acme\", enabled: true) { autoFix } }",
+      "mutation { applyBlueprintUpgrade(tenantId: \"acme\", toVersion: 2, configVersion: 1) { id } }",
   };
   for (std::string q : scope_fields) {
     if (auto at = q.find("GID"); at != std::string::npos) q.replace(at, 3, gid);
@@ -185,6 +201,16 @@ TEST_F(ApiTest, EveryFieldNamingAnotherTenantsObjectAnswersNotFound) {
       "mutation { cypher(datasetId: GID, query: \"CREATE ()\") { rows } }",
       "mutation { registerOperation(opId: \"x\", datasetId: GID, query: \"RETURN 1\") { opId } }",
       "mutation { runOp(opId: \"mine\", tenantId: \"acme\") { rows } }",
+      "{ tenantDrift(tenantId: \"acme\") { drifted } }",
+      "{ tenantDriftHistory(tenantId: \"acme\") { openDrifts } }",
+      "{ driftIgnoreRules(tenantId: \"acme\") { id } }",
+      "{ blueprintUpgradePreview(tenantId: \"acme\") { to } }",
+      "mutation { ignoreDrift(tenantId: \"acme\", path: \"/a\", reason: \"r\", "
+      "expiresAt: \"2030-01-01T00:00:00Z\") { id } }",
+      "mutation { removeDriftIgnore(tenantId: \"acme\", id: \"x\") }",
+      "mutation { approveDriftFix(tenantId: \"acme\", configVersion: 1) { drifted } }",
+      "mutation { setDriftAutoFix(tenantId: \"acme\", enabled: true) { autoFix } }",
+      "mutation { applyBlueprintUpgrade(tenantId: \"acme\", toVersion: 2, configVersion: 1) { id } }",
   };
   for (std::string q : fields) {
     if (auto at = q.find("GID"); at != std::string::npos) q.replace(at, 3, gid);
@@ -394,13 +420,159 @@ TEST_F(ApiTest, AutomaticPersistedQueries) {
 }
 
 TEST_F(ApiTest, SeedOperationsWithoutTheirFeatureAreNotImplemented) {
-  for (const char* q : {"mutation { enablePrivacyV2(tenantId: \"acme\", enabled: true) }",
-                        "mutation { createTenantFromBlueprint(name: \"n\", template: \"t\") }"}) {
+  for (const char* q : {"mutation { enablePrivacyV2(tenantId: \"acme\", enabled: true) }"}) {
     EXPECT_EQ(code(run(q, operator_)), "NOT_IMPLEMENTED") << q;
   }
   Json r = run("mutation($d: ID!) { scheduleRelocation(datasetId: $d, window: \"02:00-04:00\") }",
                operator_, {{"d", graph_}});
   EXPECT_EQ(code(r), "NOT_IMPLEMENTED");
+}
+
+// --- Blueprinted tenants -------------------------------------------------
+
+TEST_F(ApiTest, BlueprintTemplatesAreListedAndShown) {
+  Json r = run("{ blueprints { ref origin config overridable } }", admin_);
+  ASSERT_GE(r["data"]["blueprints"].size(), 2u) << r.dump();
+  r = run("{ blueprint(name: \"high-assurance@1\") { name version config } }", operator_);
+  EXPECT_EQ(r["data"]["blueprint"]["config"]["privacy"]["k"], 10);
+  r = run("{ blueprint(name: \"nope\") { name } }", operator_);
+  EXPECT_TRUE(r["data"]["blueprint"].is_null());
+}
+
+TEST_F(ApiTest, CreateTenantFromBlueprintIsOneCallAndAConflictTheSecondTime) {
+  Json r = run("mutation { createTenantFromBlueprint(name: \"initech\", template: \"default-secure\","
+               " overrides: {slo: {read_p95_ms: 500}}, region: \"eu-west\") }",
+               operator_);
+  ASSERT_EQ(code(r), "") << r.dump();
+  std::string id = r["data"]["createTenantFromBlueprint"];
+  r = run("query($id: ID!) { tenant(id: $id) { blueprint config } "
+          "tenantBlueprint(tenantId: $id) { blueprint overrides autoFix openDrifts } }",
+          operator_, {{"id", id}});
+  EXPECT_EQ(r["data"]["tenant"]["blueprint"], "default-secure@1");
+  EXPECT_EQ(r["data"]["tenant"]["config"]["slo"]["read_p95_ms"], 500);
+  EXPECT_EQ(r["data"]["tenant"]["config"]["policies"]["home_region"], "eu-west");
+  EXPECT_EQ(r["data"]["tenantBlueprint"]["autoFix"], false);
+  r = run("mutation { createTenantFromBlueprint(name: \"initech\", template: \"default-secure\") }",
+          operator_);
+  EXPECT_EQ(code(r), "CONFLICT");
+  r = run("mutation { createTenantFromBlueprint(name: \"x\", template: \"default-secure\","
+          " overrides: {privacy: {k: 1}}) }",
+          operator_);
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(),
+              HasSubstr("overrides.privacy.k: not overridable in default-secure@1"));
+  // A tenant's own admin cannot create tenants.
+  EXPECT_EQ(code(run("mutation { createTenantFromBlueprint(name: \"y\", template: \"default-secure\") }",
+                     admin_)),
+            "FORBIDDEN");
+  EXPECT_EQ(auditCount("blueprint.tenant.create"), 1);
+}
+
+TEST_F(ApiTest, DriftIsReportedIgnoredFixedAndKeptInHistory) {
+  std::string id = run("mutation { createTenantFromBlueprint(name: \"initech\", "
+                       "template: \"default-secure\") }",
+                       operator_)["data"]["createTenantFromBlueprint"];
+  std::string admin = token(id, {"admin.read", "admin.write"});
+  Json t = run("query($id: ID!) { tenant(id: $id) { config configVersion } }", admin, {{"id", id}});
+  Json config = t["data"]["tenant"]["config"];
+  config["privacy"]["k"] = 3;
+  config["budgets"]["graphql_usd_day"] = 400;
+  run("mutation($id: ID!, $c: JSON!) { updateTenantConfig(tenantId: $id, config: $c, "
+      "expectedVersion: 1) { id } }",
+      admin, {{"id", id}, {"c", config}});
+
+  Json r = run("mutation($id: ID!) { ignoreDrift(tenantId: $id, path: \"/budgets\", reason: "
+               "\"promo\", expiresAt: \"2099-01-01T00:00:00Z\") { id path expiresAt } }",
+               admin, {{"id", id}});
+  ASSERT_EQ(code(r), "BAD_USER_INPUT") << "beyond 366 days";
+  std::string soon = formatRfc3339(clock_.nowMillis() + 24LL * 3600 * 1000);
+  r = run("mutation($id: ID!, $e: DateTime!) { ignoreDrift(tenantId: $id, path: \"/budgets\", "
+          "reason: \"promo\", expiresAt: $e) { id path expiresAt } }",
+          admin, {{"id", id}, {"e", soon}});
+  ASSERT_EQ(code(r), "") << r.dump();
+  EXPECT_EQ(r["data"]["ignoreDrift"]["expiresAt"], soon);
+
+  r = run("query($id: ID!) { tenantDrift(tenantId: $id) { drifted configVersion "
+          "operations { op path expected actual } ignored { path ignoredBy } proposedFix } }",
+          admin, {{"id", id}});
+  Json report = r["data"]["tenantDrift"];
+  EXPECT_EQ(report["drifted"], true);
+  EXPECT_EQ(report["operations"],
+            Json::parse(R"([{"op":"replace","path":"/privacy/k","expected":5,"actual":3}])"));
+  EXPECT_EQ(report["ignored"], Json::parse(R"([{"path":"/budgets/graphql_usd_day","ignoredBy":"promo"}])"));
+  EXPECT_EQ(report["proposedFix"],
+            Json::parse(R"([{"op":"replace","path":"/privacy/k","value":5}])"));
+
+  // A stale version conflicts; the current one applies the fix.
+  r = run("mutation($id: ID!) { approveDriftFix(tenantId: $id, configVersion: 1) { drifted } }",
+          admin, {{"id", id}});
+  EXPECT_EQ(code(r), "CONFLICT");
+  r = run("mutation($id: ID!, $v: Int!) { approveDriftFix(tenantId: $id, configVersion: $v) "
+          "{ drifted configVersion } }",
+          admin, {{"id", id}, {"v", report["configVersion"]}});
+  EXPECT_EQ(r["data"]["approveDriftFix"]["drifted"], false);
+  EXPECT_EQ(r["data"]["approveDriftFix"]["configVersion"], 3);
+
+  r = run("query($id: ID!) { tenantDriftHistory(tenantId: $id, sinceDays: 7) { openDrifts "
+          "driftFreeSince records { path op firstSeen resolvedAt resolution } } "
+          "driftIgnoreRules(tenantId: $id) { path reason } }",
+          admin, {{"id", id}});
+  auto h = r["data"]["tenantDriftHistory"];
+  EXPECT_EQ(h["openDrifts"], 0);
+  EXPECT_TRUE(h["driftFreeSince"].is_string());
+  ASSERT_EQ(h["records"].size(), 1u);
+  EXPECT_EQ(h["records"][0]["resolution"], "fixed");
+  EXPECT_EQ(r["data"]["driftIgnoreRules"].size(), 1u);
+  r = run("mutation($id: ID!) { setDriftAutoFix(tenantId: $id, enabled: true) { autoFix } }",
+          admin, {{"id", id}});
+  EXPECT_EQ(r["data"]["setDriftAutoFix"]["autoFix"], true);
+  r = run("{ blueprintTenants(driftFreeDays: 7) { tenantId } }", operator_);
+  EXPECT_TRUE(r["data"]["blueprintTenants"].empty());  // not drift-free for 7 days yet
+  EXPECT_EQ(auditCount("blueprint.drift.fix"), 1);
+  EXPECT_EQ(auditCount("blueprint.drift.ignore"), 1);
+}
+
+TEST_F(ApiTest, RegisteredTemplatesAreValidatedAndUpgradesApproved) {
+  Json r = run("mutation($s: String!) { registerBlueprint(source: $s) { ref } }", operator_,
+               {{"s", "name: gold\nversion: 1\nprivacy: {k: 1}\n"}});
+  EXPECT_EQ(code(r), "BAD_USER_INPUT");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(),
+              HasSubstr("privacy.k: must be ≥ 2, got 1"));
+  std::string id = run("mutation { createTenantFromBlueprint(name: \"initech\", "
+                       "template: \"default-secure\") }",
+                       operator_)["data"]["createTenantFromBlueprint"];
+  std::string v2 = R"(
+name: default-secure
+version: 2
+slo: { read_p95_ms: 300, write_p95_ms: 700 }
+budgets: { graphql_usd_day: 50, ingest_usd_day: 100 }
+privacy: { k: 6, epsilon: 2 }
+alerts: [quota80, slo_burn]
+policies:
+  home_region: us-east
+  allowed_regions: [us-east, eu-west]
+  persisted_operations_only: true
+  token_ttls: { access: 1h }
+)";
+  r = run("mutation($s: String!) { registerBlueprint(source: $s) { ref origin } }", operator_,
+          {{"s", v2}});
+  EXPECT_EQ(r["data"]["registerBlueprint"]["origin"], "store") << r.dump();
+  r = run("query($id: ID!) { blueprintUpgradePreview(tenantId: $id) { from to configVersion "
+          "changes { path } patch } }",
+          operator_, {{"id", id}});
+  auto p = r["data"]["blueprintUpgradePreview"];
+  EXPECT_EQ(p["to"], "default-secure@2");
+  EXPECT_GE(p["changes"].size(), 4u);
+  r = run("mutation($id: ID!, $v: Int!) { applyBlueprintUpgrade(tenantId: $id, toVersion: 2, "
+          "configVersion: $v) { blueprint config } }",
+          operator_, {{"id", id}, {"v", p["configVersion"]}});
+  EXPECT_EQ(r["data"]["applyBlueprintUpgrade"]["blueprint"], "default-secure@2") << r.dump();
+  EXPECT_EQ(r["data"]["applyBlueprintUpgrade"]["config"]["privacy"]["k"], 6);
+  EXPECT_EQ(auditCount("blueprint.upgrade"), 1);
+  // A tenant admin may not register templates.
+  EXPECT_EQ(code(run("mutation($s: String!) { registerBlueprint(source: $s) { ref } }", admin_,
+                     {{"s", v2}})),
+            "FORBIDDEN");
 }
 
 TEST_F(ApiTest, MutationsAreRefusedWhereOnlyQueriesAreAllowed) {

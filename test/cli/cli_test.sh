@@ -70,6 +70,38 @@ expect "tenant list" 0 "acme" "$MAESTRO" tenant list --data-dir "$D"
 expect "dataset list shows region" 0 "eu-west" "$MAESTRO" dataset list --data-dir "$D"
 expect "dataset list --json" 0 '"home_region": "eu-west"' "$MAESTRO" dataset list --json --data-dir "$D"
 
+# Blueprinted tenants: create from a template, drift (exit 3), ignore, fix.
+B="$WORK/bp"
+expect "blueprint list shows the shipped templates" 0 "high-assurance@1" \
+  "$MAESTRO" blueprint list --data-dir "$B"
+expect "blueprint show prints the template" 0 "read_p95_ms: 350" \
+  "$MAESTRO" blueprint show default-secure --data-dir "$B"
+bp_id=$("$MAESTRO" blueprint create gold1 --template default-secure@1 --set slo.read_p95_ms=500 \
+  --region eu-west --data-dir "$B" 2>&1)
+[[ "$bp_id" =~ $uuid ]] && pass "blueprint create prints the tenant id" || fail "blueprint create printed: $bp_id"
+expect "blueprint create twice is a conflict" 1 "already exists" \
+  "$MAESTRO" blueprint create gold1 --template default-secure --data-dir "$B"
+expect "an override out of bounds exits 2 naming its path" 2 \
+  "overrides.slo.read_p95_ms: must be ≤ 1000, got 5000" \
+  "$MAESTRO" blueprint create gold2 --template default-secure --set slo.read_p95_ms=5000 --data-dir "$B"
+expect "an unknown template exits 1" 1 "no template named 'nope'" \
+  "$MAESTRO" blueprint create gold2 --template nope --data-dir "$B"
+printf 'name: mine\nversion: 1\nprivacy: {k: 1}\n' > "$WORK/badbp.yaml"
+expect "an invalid template exits 2 naming the path" 2 "privacy.k: must be ≥ 2, got 1" \
+  "$MAESTRO" blueprint register "$WORK/badbp.yaml" --data-dir "$B"
+expect "no drift right after creation" 0 "no drift" "$MAESTRO" blueprint drift --tenant gold1 --data-dir "$B"
+expect "fix needs a tenant" 2 "--tenant" "$MAESTRO" blueprint fix --data-dir "$B"
+expect "ignore needs a JSON Pointer" 2 "path: expected a JSON Pointer" \
+  "$MAESTRO" blueprint ignore --tenant gold1 --path budgets --reason promo --data-dir "$B"
+expect "ignore a path" 0 "ignores /budgets until" \
+  "$MAESTRO" blueprint ignore --tenant gold1 --path /budgets --reason promo --expires 2d --data-dir "$B"
+expect "fix with nothing to fix" 0 "no drift" "$MAESTRO" blueprint fix --tenant gold1 --data-dir "$B"
+expect "drift cycle over every tenant" 0 '"tenants":1' "$MAESTRO" blueprint drift --data-dir "$B"
+expect "upgrade preview with no newer version" 0 "default-secure@1 → default-secure@1" \
+  "$MAESTRO" blueprint upgrade-preview --tenant gold1 --data-dir "$B"
+expect "small drift benchmark" 0 '"tenants_checked": 20' \
+  "$MAESTRO" blueprint bench-drift --tenants 20 --drifted-pct 50 --data-dir "$WORK/bpbench" --log-level error
+
 token=$("$MAESTRO" token issue --data-dir "$D" --tenant acme --scopes graph.read,admin.read \
   --clearance medium --purpose investigation --ttl 30m 2>/dev/null)
 [[ "$token" =~ $jwt ]] && pass "token issue prints only a JWT" || fail "token issue printed: $token"

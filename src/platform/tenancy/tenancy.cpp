@@ -109,6 +109,15 @@ std::optional<Tenant> Tenancy::findTenant(store::Connection& conn, const std::st
 }
 
 Tenant Tenancy::createTenant(const auth::Principal& who, const NewTenant& spec) {
+  auto lease = control_.acquire();
+  store::Transaction tx(*lease, store::TxMode::kWrite);
+  Tenant t = createTenant(*lease, who, spec);
+  tx.commit();
+  return t;
+}
+
+Tenant Tenancy::createTenant(store::Connection& tx, const auth::Principal& who,
+                             const NewTenant& spec) {
   auth::require(who, {"admin.write"});
   if (!who.platform) throw Error::forbidden("forbidden: creating tenants needs a platform token");
   requireName(spec.name, "name");
@@ -121,21 +130,18 @@ Tenant Tenancy::createTenant(const auth::Principal& who, const NewTenant& spec) 
   t.config = spec.config;
   t.blueprint = spec.blueprint;
 
-  auto lease = control_.acquire();
-  store::Transaction tx(*lease, store::TxMode::kWrite);
-  if (findTenant(*lease, spec.name)) {
+  if (findTenant(tx, spec.name)) {
     throw Error::conflict("a tenant named '" + spec.name + "' already exists");
   }
   // The unique index decides a race that the check above cannot see.
-  insertUnique(*lease,
+  insertUnique(tx,
                "INSERT INTO tenants (id, name, created_at, config, config_version, blueprint) "
                "VALUES ($1, $2, $3, $4, $5, $6)",
                {t.id, t.name, t.created_at, t.config.dump(), t.config_version, t.blueprint},
                "a tenant named '" + spec.name + "' already exists");
   Json details = {{"name", t.name}};
   if (t.blueprint) details["blueprint"] = *t.blueprint;
-  audit_.append(*lease, {who.actor(), t.id, "tenant.create", t.id, details});
-  tx.commit();
+  audit_.append(tx, {who.actor(), t.id, "tenant.create", t.id, details});
   return t;
 }
 
@@ -156,9 +162,14 @@ std::vector<Tenant> Tenancy::listTenants(const auth::Principal& who) {
 }
 
 Tenant Tenancy::getTenant(const auth::Principal& who, const std::string& id_or_name) {
-  auth::require(who, {"admin.read"});
   auto lease = control_.acquire();
-  auto t = findTenant(*lease, id_or_name);
+  return getTenant(*lease, who, id_or_name);
+}
+
+Tenant Tenancy::getTenant(store::Connection& conn, const auth::Principal& who,
+                          const std::string& id_or_name) {
+  auth::require(who, {"admin.read"});
+  auto t = findTenant(conn, id_or_name);
   if (!t) throw Error::notFound("tenant not found");
   requireVisible(who, "admin.read", t->id, "tenant");
   return *t;
@@ -166,27 +177,45 @@ Tenant Tenancy::getTenant(const auth::Principal& who, const std::string& id_or_n
 
 int64_t Tenancy::updateConfig(const auth::Principal& who, const std::string& tenant_id,
                               const Json& config, int64_t expected_version) {
-  auth::require(who, {"admin.write"});
-  validateTenantConfig(config);
   auto lease = control_.acquire();
   store::Transaction tx(*lease, store::TxMode::kWrite);
-  auto t = findTenant(*lease, tenant_id);
+  int64_t version = updateConfig(*lease, who, tenant_id, config, expected_version);
+  tx.commit();
+  return version;
+}
+
+int64_t Tenancy::updateConfig(store::Connection& tx, const auth::Principal& who,
+                              const std::string& tenant_id, const Json& config,
+                              int64_t expected_version) {
+  auth::require(who, {"admin.write"});
+  validateTenantConfig(config);
+  auto t = findTenant(tx, tenant_id);
   if (!t) throw Error::notFound("tenant not found");
   requireVisible(who, "admin.write", t->id, "tenant");
-  int64_t changed = lease->execute(
+  // One statement decides: a concurrent writer that committed first moved
+  // the version, and this UPDATE then matches no row.
+  int64_t changed = tx.execute(
       "UPDATE tenants SET config = $1, config_version = config_version + 1 "
       "WHERE id = $2 AND config_version = $3",
       {config.dump(), t->id, expected_version});
   if (changed != 1) {
+    auto now = tx.queryOne("SELECT config_version FROM tenants WHERE id = $1", {t->id});
     throw Error::conflict("tenant config changed meanwhile: expected version " +
                           std::to_string(expected_version) + ", found " +
-                          std::to_string(t->config_version));
+                          std::to_string(now ? now->integer(0) : t->config_version));
   }
-  audit_.append(*lease, {who.actor(), t->id, "tenant.config.update", t->id,
-                         {{"from_version", expected_version},
-                          {"to_version", expected_version + 1}}});
-  tx.commit();
+  audit_.append(tx, {who.actor(), t->id, "tenant.config.update", t->id,
+                     {{"from_version", expected_version}, {"to_version", expected_version + 1}}});
   return expected_version + 1;
+}
+
+void Tenancy::setBlueprint(store::Connection& tx, const auth::Principal& who,
+                           const std::string& tenant_id, const std::string& blueprint) {
+  auth::require(who, {"admin.write"});
+  auto t = findTenant(tx, tenant_id);
+  if (!t) throw Error::notFound("tenant not found");
+  requireVisible(who, "admin.write", t->id, "tenant");
+  tx.execute("UPDATE tenants SET blueprint = $1 WHERE id = $2", {blueprint, t->id});
 }
 
 Dataset Tenancy::createDataset(const auth::Principal& who, const std::string& tenant_id,

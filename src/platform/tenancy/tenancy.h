@@ -71,6 +71,19 @@ class Tenancy {
   int64_t updateConfig(const auth::Principal& who, const std::string& tenant_id,
                        const Json& config, int64_t expected_version);
 
+  // The same three inside the caller's write transaction on the control
+  // store, for features that record their own rows with the tenant's change
+  // (features/blueprint). Same checks, same audit entries.
+  Tenant createTenant(store::Connection& tx, const auth::Principal& who, const NewTenant& tenant);
+  Tenant getTenant(store::Connection& conn, const auth::Principal& who,
+                   const std::string& id_or_name);
+  int64_t updateConfig(store::Connection& tx, const auth::Principal& who,
+                       const std::string& tenant_id, const Json& config, int64_t expected_version);
+  // Records the blueprint ("name@version") a tenant now follows, inside the
+  // caller's transaction (which audits the change that moved it).
+  void setBlueprint(store::Connection& tx, const auth::Principal& who,
+                    const std::string& tenant_id, const std::string& blueprint);
+
   // `region` empty: the first configured region.
   Dataset createDataset(const auth::Principal& who, const std::string& tenant_id,
                         const std::string& name, const std::string& region);
