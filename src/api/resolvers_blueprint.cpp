@@ -268,9 +268,9 @@ void bindBlueprintResolvers(graphql::SchemaBuilder& b, platform::Platform& platf
     return Resolved::leaf(true);
   });
   b.field("Mutation", "approveDriftFix", [&blueprints](const FieldContext& f) {
-    return Resolved::object(blueprints.approveFix(caller(f), requiredArg(f, "tenantId"),
-                                                  *intArg(f, "configVersion")),
-                            "DriftReport");
+    return Resolved::object(
+        blueprints.approveFix(caller(f), requiredArg(f, "tenantId"), *intArg(f, "configVersion")),
+        "DriftReport");
   });
   b.field("Mutation", "setDriftAutoFix", [&blueprints](const FieldContext& f) {
     std::string tenant = requiredArg(f, "tenantId");

@@ -49,10 +49,14 @@ Json reportJson(const blueprint::DriftReport& r) {
   Json ops = Json::array(), ignored = Json::array();
   for (const auto& op : r.drifts) ops.push_back(opJson(op));
   for (const auto& op : r.ignored) ignored.push_back(opJson(op));
-  return {{"tenant_id", r.tenant_id},   {"blueprint", r.blueprint},
-          {"config_version", r.config_version}, {"checked_at", formatRfc3339(r.checked_at)},
-          {"drifted", !r.drifts.empty()}, {"operations", ops},
-          {"ignored", ignored},         {"proposed_fix", r.fix}};
+  return {{"tenant_id", r.tenant_id},
+          {"blueprint", r.blueprint},
+          {"config_version", r.config_version},
+          {"checked_at", formatRfc3339(r.checked_at)},
+          {"drifted", !r.drifts.empty()},
+          {"operations", ops},
+          {"ignored", ignored},
+          {"proposed_fix", r.fix}};
 }
 
 void printOps(const std::vector<blueprint::DriftOp>& ops) {
@@ -101,7 +105,8 @@ void setOverride(Json& overrides, const std::string& assignment) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (key.empty()) throw Error::badInput("--set: empty path segment in '" + path + "'", "set");
     if (dot == std::string::npos) {
       (*at)[key] = value;
@@ -121,7 +126,9 @@ int runBlueprintList(const CommonOptions& common, const BlueprintCliOptions& o) 
   if (o.json) {
     Json out = Json::array();
     for (const auto& t : templates) {
-      out.push_back({{"ref", t.ref()}, {"description", t.description}, {"origin", t.origin},
+      out.push_back({{"ref", t.ref()},
+                     {"description", t.description},
+                     {"origin", t.origin},
                      {"sha256", t.sha256}});
     }
     std::cout << out.dump(2) << "\n";
@@ -137,8 +144,11 @@ int runBlueprintShow(const CommonOptions& common, const BlueprintCliOptions& o) 
   auto opened = open(common);
   auto t = opened.blueprints->getTemplate(auth::Principal::localOperator(), o.name);
   if (o.json) {
-    std::cout << Json{{"ref", t.ref()}, {"origin", t.origin}, {"sha256", t.sha256},
-                      {"config", t.body}, {"overridable", t.overridable}}
+    std::cout << Json{{"ref", t.ref()},
+                      {"origin", t.origin},
+                      {"sha256", t.sha256},
+                      {"config", t.body},
+                      {"overridable", t.overridable}}
                      .dump(2)
               << "\n";
   } else {
@@ -171,9 +181,9 @@ int runBlueprintCreate(const CommonOptions& common, const BlueprintCliOptions& o
   auto opened = open(common);
   auto tenant = opened.blueprints->createTenant(auth::Principal::localOperator(), spec);
   if (o.json) {
-    std::cout << Json{{"id", tenant.id}, {"name", tenant.name}, {"blueprint", *tenant.blueprint}}
-                     .dump()
-              << "\n";
+    std::cout
+        << Json{{"id", tenant.id}, {"name", tenant.name}, {"blueprint", *tenant.blueprint}}.dump()
+        << "\n";
   } else {
     std::cout << tenant.id << "\n";
   }
@@ -213,9 +223,8 @@ int runBlueprintIgnore(const CommonOptions& common, const BlueprintCliOptions& o
   requireTenant(o, "ignore");
   auto ttl = auth::parseDuration(o.expires, "--expires");
   auto opened = open(common);
-  int64_t expires_at =
-      SystemClock::instance().nowMillis() +
-      std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
+  int64_t expires_at = SystemClock::instance().nowMillis() +
+                       std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
   auto rule = opened.blueprints->ignore(auth::Principal::localOperator(), o.tenant, o.path,
                                         o.reason, expires_at);
   std::cout << rule.id << " ignores " << rule.path << " until " << formatRfc3339(rule.expires_at)
@@ -232,15 +241,15 @@ int runBlueprintUpgradePreview(const CommonOptions& common, const BlueprintCliOp
   if (o.json) {
     Json changes = Json::array();
     for (const auto& op : p.changes) changes.push_back(opJson(op));
-    std::cout << Json{{"tenant_id", p.tenant_id}, {"from", p.from}, {"to", p.to},
-                      {"config_version", p.config_version}, {"changes", changes},
-                      {"patch", p.patch}}
-                     .dump(2)
-              << "\n";
+    std::cout
+        << Json{{"tenant_id", p.tenant_id},           {"from", p.from},     {"to", p.to},
+                {"config_version", p.config_version}, {"changes", changes}, {"patch", p.patch}}
+               .dump(2)
+        << "\n";
     return 0;
   }
-  std::cout << p.from << " → " << p.to << " (config version " << p.config_version << "): "
-            << p.changes.size() << " change(s)\n";
+  std::cout << p.from << " → " << p.to << " (config version " << p.config_version
+            << "): " << p.changes.size() << " change(s)\n";
   printOps(p.changes);
   return 0;
 }

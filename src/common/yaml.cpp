@@ -11,13 +11,14 @@ namespace {
 
 Json toJson(const YAML::Node& node, std::string_view what, int depth, int max_depth) {
   if (depth > max_depth) {
-    throw Error::badInput(std::string(what) + ": nested deeper than " +
-                              std::to_string(max_depth) + " levels",
-                          std::string(what));
+    throw Error::badInput(
+        std::string(what) + ": nested deeper than " + std::to_string(max_depth) + " levels",
+        std::string(what));
   }
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
+    case YAML::NodeType::Undefined:
+      return nullptr;
     case YAML::NodeType::Sequence: {
       Json arr = Json::array();
       for (const auto& item : node) arr.push_back(toJson(item, what, depth + 1, max_depth));
@@ -59,9 +60,9 @@ Json toJson(const YAML::Node& node, std::string_view what, int depth, int max_de
 
 Json parseYaml(std::string_view text, std::string_view what, int max_depth, size_t max_bytes) {
   if (text.size() > max_bytes) {
-    throw Error::badInput(std::string(what) + ": larger than " + std::to_string(max_bytes) +
-                              " bytes",
-                          std::string(what));
+    throw Error::badInput(
+        std::string(what) + ": larger than " + std::to_string(max_bytes) + " bytes",
+        std::string(what));
   }
   try {
     return toJson(YAML::Load(std::string(text)), what, 0, max_depth);

@@ -85,7 +85,7 @@ constexpr char kIgnoreColumns[] =
     "SELECT id, tenant_id, path, reason, expires_at, created_at, created_by FROM blueprint_ignores";
 
 IgnoreRule ignoreFrom(const store::Row& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3),
+  return {row.text(0),    row.text(1),    row.text(2), row.text(3),
           row.integer(4), row.integer(5), row.text(6)};
 }
 
@@ -202,8 +202,8 @@ struct Blueprints::Impl {
 
   // The stored version is authoritative (it is what tenants were created
   // from); the catalog fills in versions no tenant uses yet.
-  Template resolve(store::Connection& conn, const std::string& name,
-                   std::optional<int64_t> version, const std::string& field = "template") {
+  Template resolve(store::Connection& conn, const std::string& name, std::optional<int64_t> version,
+                   const std::string& field = "template") {
     if (!version) {
       auto versions = versionsOf(conn, name);
       if (versions.empty()) throw Error::notFound(field + ": no template named '" + name + "'");
@@ -222,8 +222,9 @@ struct Blueprints::Impl {
         "INSERT INTO blueprint_templates (name, version, sha256, source, origin, created_at, "
         "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name, version) DO NOTHING",
         {t.name, t.version, t.sha256, t.source, t.origin, clock.nowMillis(), who.actor()});
-    auto row = tx.queryOne("SELECT sha256 FROM blueprint_templates WHERE name = $1 AND version = $2",
-                           {t.name, t.version});
+    auto row =
+        tx.queryOne("SELECT sha256 FROM blueprint_templates WHERE name = $1 AND version = $2",
+                    {t.name, t.version});
     if (!row || row->text(0) != t.sha256) {
       throw Error::conflict("template " + t.ref() +
                             " differs from the one recorded under that version; give a changed "
@@ -328,13 +329,19 @@ struct Blueprints::Impl {
   void auditRecorded(store::Connection& tx, const auth::Principal& who, const TenantRow& t,
                      const Recorded& rec, size_t open_after) {
     if (rec.opened > 0) {
-      platform.auditLog().append(tx, {who.actor(), t.id, "blueprint.drift.detected", t.id,
+      platform.auditLog().append(tx, {who.actor(),
+                                      t.id,
+                                      "blueprint.drift.detected",
+                                      t.id,
                                       {{"blueprint", t.binding.ref()},
                                        {"config_version", t.config_version},
                                        {"opened", rec.opened_paths},
                                        {"open", open_after}}});
     } else if (rec.resolved > 0) {
-      platform.auditLog().append(tx, {who.actor(), t.id, "blueprint.drift.resolved", t.id,
+      platform.auditLog().append(tx, {who.actor(),
+                                      t.id,
+                                      "blueprint.drift.resolved",
+                                      t.id,
                                       {{"blueprint", t.binding.ref()},
                                        {"config_version", t.config_version},
                                        {"resolved", rec.resolved},
@@ -394,9 +401,11 @@ struct Blueprints::Impl {
     store::Transaction tx(*lease, store::TxMode::kWrite);
     TenantRow t = tenantFor(*lease, who, tenant, "admin.write");
     if (t.config_version != expected_version) {
-      throw Error::conflict("tenant config changed since the drift report: it was computed on "
-                            "version " + std::to_string(expected_version) + ", the tenant is at " +
-                            std::to_string(t.config_version) + "; check drift again");
+      throw Error::conflict(
+          "tenant config changed since the drift report: it was computed on "
+          "version " +
+          std::to_string(expected_version) + ", the tenant is at " +
+          std::to_string(t.config_version) + "; check drift again");
     }
     int64_t now = clock.nowMillis();
     Evaluation ev = evaluate(expectedFor(*lease, t.binding), t.config, activeIgnores(*lease, t.id));
@@ -406,14 +415,16 @@ struct Blueprints::Impl {
     }
     Json patch = fixPatch(ev.drifts);
     Json fixed = applyPatch(t.config, patch);
-    int64_t version =
-        platform.tenancy().updateConfig(*lease, who, t.id, fixed, expected_version);
+    int64_t version = platform.tenancy().updateConfig(*lease, who, t.id, fixed, expected_version);
     std::set<std::string> paths;
     for (const auto& op : ev.drifts) paths.insert(op.path);
     resolveAll(*lease, t.id, "fixed", &paths);
     lease->execute("UPDATE blueprint_tenants SET last_checked_at = $1 WHERE tenant_id = $2",
                    {now, t.id});
-    platform.auditLog().append(*lease, {who.actor(), t.id, "blueprint.drift.fix", t.id,
+    platform.auditLog().append(*lease, {who.actor(),
+                                        t.id,
+                                        "blueprint.drift.fix",
+                                        t.id,
                                         {{"blueprint", t.binding.ref()},
                                          {"from_version", expected_version},
                                          {"to_version", version},
@@ -436,9 +447,9 @@ Blueprints::Blueprints(platform::Platform& platform, BlueprintOptions options)
   if (!options.templates_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(options.templates_dir, ec)) {
-      throw Error::badInput("blueprints.dir: '" + options.templates_dir.string() +
-                                "' is not a directory",
-                            "blueprints.dir");
+      throw Error::badInput(
+          "blueprints.dir: '" + options.templates_dir.string() + "' is not a directory",
+          "blueprints.dir");
     }
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(options.templates_dir)) {
@@ -557,9 +568,9 @@ std::pair<Template, bool> Blueprints::registerTemplate(const auth::Principal& wh
     throw Error::conflict("template " + t.ref() + " already exists (" + it->second.origin +
                           ") with different content; give it a new version");
   }
-  auto existing = lease->queryOne(
-      "SELECT sha256 FROM blueprint_templates WHERE name = $1 AND version = $2",
-      {t.name, t.version});
+  auto existing =
+      lease->queryOne("SELECT sha256 FROM blueprint_templates WHERE name = $1 AND version = $2",
+                      {t.name, t.version});
   if (existing) {
     if (existing->text(0) != t.sha256) {
       throw Error::conflict("template " + t.ref() +
@@ -571,8 +582,8 @@ std::pair<Template, bool> Blueprints::registerTemplate(const auth::Principal& wh
   }
   impl_->pin(*lease, t, who);
   impl_->platform.auditLog().append(
-      *lease, {who.actor(), std::nullopt, "blueprint.template.register", t.ref(),
-               {{"sha256", t.sha256}}});
+      *lease,
+      {who.actor(), std::nullopt, "blueprint.template.register", t.ref(), {{"sha256", t.sha256}}});
   tx.commit();
   return {t, true};
 }
@@ -606,17 +617,17 @@ std::vector<tenancy::Tenant> Blueprints::createTenants(
                             "region");
     }
     if (pinned.insert(t.ref()).second) impl_->pin(*lease, t, who);
-    auto tenant =
-        impl_->platform.tenancy().createTenant(*lease, who, {spec.name, config, t.ref()});
+    auto tenant = impl_->platform.tenancy().createTenant(*lease, who, {spec.name, config, t.ref()});
     lease->execute(
         "INSERT INTO blueprint_tenants (tenant_id, template_name, template_version, overrides, "
         "auto_fix, created_at, last_checked_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
         {tenant.id, t.name, t.version, overrides.dump(), spec.auto_fix, tenant.created_at});
-    impl_->platform.auditLog().append(*lease, {who.actor(), tenant.id, "blueprint.tenant.create",
-                                               tenant.id,
-                                               {{"blueprint", t.ref()},
-                                                {"overrides", overrides},
-                                                {"auto_fix", spec.auto_fix}}});
+    impl_->platform.auditLog().append(
+        *lease, {who.actor(),
+                 tenant.id,
+                 "blueprint.tenant.create",
+                 tenant.id,
+                 {{"blueprint", t.ref()}, {"overrides", overrides}, {"auto_fix", spec.auto_fix}}});
     out.push_back(std::move(tenant));
   }
   tx.commit();
@@ -683,8 +694,8 @@ DriftReport Blueprints::detect(const auth::Principal& who, const std::string& te
   store::Transaction tx(*lease, store::TxMode::kWrite);
   TenantRow t = impl_->tenantFor(*lease, who, tenant, "admin.read");
   int64_t now = impl_->clock.nowMillis();
-  Evaluation ev = evaluate(impl_->expectedFor(*lease, t.binding), t.config,
-                           impl_->activeIgnores(*lease, t.id));
+  Evaluation ev =
+      evaluate(impl_->expectedFor(*lease, t.binding), t.config, impl_->activeIgnores(*lease, t.id));
   Recorded rec = impl_->record(*lease, t.id, ev, impl_->openDrift(*lease, t.id), now);
   lease->execute("UPDATE blueprint_tenants SET last_checked_at = $1 WHERE tenant_id = $2",
                  {now, t.id});
@@ -697,9 +708,8 @@ DriftReport Blueprints::detect(const auth::Principal& who, const std::string& te
 DriftHistory Blueprints::history(const auth::Principal& who, const std::string& tenant,
                                  int64_t since_days) {
   if (since_days < 0 || since_days > 3660) {
-    throw Error::badInput("sinceDays: must be between 0 and 3660, got " +
-                              std::to_string(since_days),
-                          "sinceDays");
+    throw Error::badInput(
+        "sinceDays: must be between 0 and 3660, got " + std::to_string(since_days), "sinceDays");
   }
   auto lease = impl_->control.acquire();
   TenantRow t = impl_->tenantFor(*lease, who, tenant, "admin.read");
@@ -730,9 +740,9 @@ IgnoreRule Blueprints::ignore(const auth::Principal& who, const std::string& ten
   }
   int64_t now = impl_->clock.nowMillis();
   if (expires_at <= now || expires_at > now + kMaxIgnoreMs) {
-    throw Error::badInput("expiresAt: must be in the future and within 366 days, got " +
-                              formatRfc3339(expires_at),
-                          "expiresAt");
+    throw Error::badInput(
+        "expiresAt: must be in the future and within 366 days, got " + formatRfc3339(expires_at),
+        "expiresAt");
   }
   auto lease = impl_->control.acquire();
   store::Transaction tx(*lease, store::TxMode::kWrite);
@@ -743,16 +753,17 @@ IgnoreRule Blueprints::ignore(const auth::Principal& who, const std::string& ten
       "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
       {rule.id, rule.tenant_id, rule.path, rule.reason, rule.expires_at, rule.created_at,
        rule.created_by});
-  impl_->platform.auditLog().append(*lease, {who.actor(), t.id, "blueprint.drift.ignore", rule.id,
-                                             {{"path", path},
-                                              {"reason", reason},
-                                              {"expires_at", expires_at}}});
+  impl_->platform.auditLog().append(
+      *lease, {who.actor(),
+               t.id,
+               "blueprint.drift.ignore",
+               rule.id,
+               {{"path", path}, {"reason", reason}, {"expires_at", expires_at}}});
   tx.commit();
   return rule;
 }
 
-std::vector<IgnoreRule> Blueprints::ignores(const auth::Principal& who,
-                                            const std::string& tenant) {
+std::vector<IgnoreRule> Blueprints::ignores(const auth::Principal& who, const std::string& tenant) {
   auto lease = impl_->control.acquire();
   TenantRow t = impl_->tenantFor(*lease, who, tenant, "admin.read");
   return impl_->activeIgnores(*lease, t.id);
@@ -832,9 +843,9 @@ int64_t Blueprints::applyUpgrade(const auth::Principal& who, const std::string& 
                           std::to_string(t.config_version) + "; preview again");
   }
   if (to_version <= t.binding.template_version) {
-    throw Error::badInput("toVersion: tenant already follows " + t.binding.ref() +
-                              "; choose a newer version",
-                          "toVersion");
+    throw Error::badInput(
+        "toVersion: tenant already follows " + t.binding.ref() + "; choose a newer version",
+        "toVersion");
   }
   Template target = impl_->resolve(*lease, t.binding.template_name, to_version, "toVersion");
   Json next = render(target, t.binding.overrides);
@@ -850,7 +861,10 @@ int64_t Blueprints::applyUpgrade(const auth::Principal& who, const std::string& 
                  {target.version, t.id});
   impl_->platform.tenancy().setBlueprint(*lease, who, t.id, target.ref());
   impl_->resolveAll(*lease, t.id, "upgraded");
-  impl_->platform.auditLog().append(*lease, {who.actor(), t.id, "blueprint.upgrade", t.id,
+  impl_->platform.auditLog().append(*lease, {who.actor(),
+                                             t.id,
+                                             "blueprint.upgrade",
+                                             t.id,
                                              {{"from", t.binding.ref()},
                                               {"to", target.ref()},
                                               {"from_version", expected_version},
@@ -869,97 +883,98 @@ CycleStats Blueprints::runCycle() {
   std::vector<TenantRow> tenants;
   std::vector<std::pair<size_t, size_t>> to_fix;  // tenant index, open count
   {
-  auto lease = impl_->control.acquire();
+    auto lease = impl_->control.acquire();
 
-  // Read everything once: tenants with bindings, rules in force, open drift.
-  std::unordered_map<std::string, std::vector<IgnoreRule>> rules;
-  std::unordered_map<std::string, std::map<std::string, DriftRecord>> open;
-  {
-    store::Transaction snapshot(*lease, store::TxMode::kRead);
-    lease->query(std::string(kBindingColumns) + " ORDER BY t.id", {}, [&](const store::Row& r) {
-      tenants.push_back(tenantRowFrom(r));
-      return true;
-    });
-    lease->query(std::string(kIgnoreColumns) + " WHERE expires_at > $1 ORDER BY path", {now},
-                 [&](const store::Row& r) {
-                   auto rule = ignoreFrom(r);
-                   rules[rule.tenant_id].push_back(std::move(rule));
-                   return true;
-                 });
-    lease->query(std::string(kDriftColumns) + " WHERE resolved_at IS NULL", {},
-                 [&](const store::Row& r) {
-                   auto d = driftFrom(r);
-                   open[d.tenant_id].emplace(d.path, std::move(d));
-                   return true;
-                 });
-    snapshot.commit();
-  }
+    // Read everything once: tenants with bindings, rules in force, open drift.
+    std::unordered_map<std::string, std::vector<IgnoreRule>> rules;
+    std::unordered_map<std::string, std::map<std::string, DriftRecord>> open;
+    {
+      store::Transaction snapshot(*lease, store::TxMode::kRead);
+      lease->query(std::string(kBindingColumns) + " ORDER BY t.id", {}, [&](const store::Row& r) {
+        tenants.push_back(tenantRowFrom(r));
+        return true;
+      });
+      lease->query(std::string(kIgnoreColumns) + " WHERE expires_at > $1 ORDER BY path", {now},
+                   [&](const store::Row& r) {
+                     auto rule = ignoreFrom(r);
+                     rules[rule.tenant_id].push_back(std::move(rule));
+                     return true;
+                   });
+      lease->query(std::string(kDriftColumns) + " WHERE resolved_at IS NULL", {},
+                   [&](const store::Row& r) {
+                     auto d = driftFrom(r);
+                     open[d.tenant_id].emplace(d.path, std::move(d));
+                     return true;
+                   });
+      snapshot.commit();
+    }
 
-  // Each distinct (template, overrides) is rendered once.
-  std::unordered_map<std::string, Json> rendered;
-  static const std::vector<IgnoreRule> kNoRules;
-  static const std::map<std::string, DriftRecord> kNoDrift;
-  struct Pending {
-    size_t index;
-    Evaluation ev;
-  };
-  std::vector<Pending> pending;
-  for (size_t i = 0; i < tenants.size(); ++i) {
-    const TenantRow& t = tenants[i];
-    std::string key = t.binding.ref() + "\n" + t.binding.overrides.dump();
-    auto it = rendered.find(key);
-    if (it == rendered.end()) {
-      try {
-        it = rendered.emplace(key, impl_->expectedFor(*lease, t.binding)).first;
-      } catch (const Error& e) {
-        log::error("blueprint.drift.render_failed",
-                   {{"tenant_id", t.id}, {"blueprint", t.binding.ref()}, {"problem", e.message()}});
-        continue;
+    // Each distinct (template, overrides) is rendered once.
+    std::unordered_map<std::string, Json> rendered;
+    static const std::vector<IgnoreRule> kNoRules;
+    static const std::map<std::string, DriftRecord> kNoDrift;
+    struct Pending {
+      size_t index;
+      Evaluation ev;
+    };
+    std::vector<Pending> pending;
+    for (size_t i = 0; i < tenants.size(); ++i) {
+      const TenantRow& t = tenants[i];
+      std::string key = t.binding.ref() + "\n" + t.binding.overrides.dump();
+      auto it = rendered.find(key);
+      if (it == rendered.end()) {
+        try {
+          it = rendered.emplace(key, impl_->expectedFor(*lease, t.binding)).first;
+        } catch (const Error& e) {
+          log::error(
+              "blueprint.drift.render_failed",
+              {{"tenant_id", t.id}, {"blueprint", t.binding.ref()}, {"problem", e.message()}});
+          continue;
+        }
+      }
+      auto r = rules.find(t.id);
+      Evaluation ev = evaluate(it->second, t.config, r == rules.end() ? kNoRules : r->second);
+      pending.push_back({i, std::move(ev)});
+    }
+
+    // Write what changed, a batch of tenants per transaction.
+    for (size_t start = 0; start < pending.size(); start += kCycleBatch) {
+      size_t end = std::min(pending.size(), start + kCycleBatch);
+      std::vector<std::pair<size_t, Recorded>> announced;
+      store::Transaction tx(*lease, store::TxMode::kWrite);
+      std::string ids;
+      store::Params params{now};
+      for (size_t k = start; k < end; ++k) {
+        const Pending& p = pending[k];
+        const TenantRow& t = tenants[p.index];
+        auto o = open.find(t.id);
+        const auto& open_rows = o == open.end() ? kNoDrift : o->second;
+        Recorded rec;
+        if (!p.ev.drifts.empty() || !open_rows.empty()) {
+          rec = impl_->record(*lease, t.id, p.ev, open_rows, now);
+          impl_->auditRecorded(*lease, system, t, rec, p.ev.drifts.size());
+        }
+        stats.opened += rec.opened;
+        stats.resolved += rec.resolved;
+        announced.emplace_back(k, std::move(rec));
+        params.push_back(t.id);
+        ids += (ids.empty() ? "$" : ", $") + std::to_string(params.size());
+      }
+      lease->execute(
+          "UPDATE blueprint_tenants SET last_checked_at = $1 WHERE tenant_id IN (" + ids + ")",
+          params);
+      tx.commit();
+      for (const auto& [k, rec] : announced) {
+        const Pending& p = pending[k];
+        const TenantRow& t = tenants[p.index];
+        impl_->announce(t, rec, p.ev.drifts.size());
+        ++stats.tenants;
+        if (!p.ev.drifts.empty()) {
+          ++stats.drifted;
+          if (t.binding.auto_fix) to_fix.emplace_back(p.index, p.ev.drifts.size());
+        }
       }
     }
-    auto r = rules.find(t.id);
-    Evaluation ev = evaluate(it->second, t.config, r == rules.end() ? kNoRules : r->second);
-    pending.push_back({i, std::move(ev)});
-  }
-
-  // Write what changed, a batch of tenants per transaction.
-  for (size_t start = 0; start < pending.size(); start += kCycleBatch) {
-    size_t end = std::min(pending.size(), start + kCycleBatch);
-    std::vector<std::pair<size_t, Recorded>> announced;
-    store::Transaction tx(*lease, store::TxMode::kWrite);
-    std::string ids;
-    store::Params params{now};
-    for (size_t k = start; k < end; ++k) {
-      const Pending& p = pending[k];
-      const TenantRow& t = tenants[p.index];
-      auto o = open.find(t.id);
-      const auto& open_rows = o == open.end() ? kNoDrift : o->second;
-      Recorded rec;
-      if (!p.ev.drifts.empty() || !open_rows.empty()) {
-        rec = impl_->record(*lease, t.id, p.ev, open_rows, now);
-        impl_->auditRecorded(*lease, system, t, rec, p.ev.drifts.size());
-      }
-      stats.opened += rec.opened;
-      stats.resolved += rec.resolved;
-      announced.emplace_back(k, std::move(rec));
-      params.push_back(t.id);
-      ids += (ids.empty() ? "$" : ", $") + std::to_string(params.size());
-    }
-    lease->execute("UPDATE blueprint_tenants SET last_checked_at = $1 WHERE tenant_id IN (" + ids +
-                       ")",
-                   params);
-    tx.commit();
-    for (const auto& [k, rec] : announced) {
-      const Pending& p = pending[k];
-      const TenantRow& t = tenants[p.index];
-      impl_->announce(t, rec, p.ev.drifts.size());
-      ++stats.tenants;
-      if (!p.ev.drifts.empty()) {
-        ++stats.drifted;
-        if (t.binding.auto_fix) to_fix.emplace_back(p.index, p.ev.drifts.size());
-      }
-    }
-  }
   }  // the cycle's connection goes back to the pool before the fixes take their own
 
   // Opted-in tenants are fixed like an approved fix, on the version just

@@ -78,7 +78,7 @@ struct Binding {
 
 struct DriftReport {
   std::string tenant_id;
-  std::string blueprint;      // name@version
+  std::string blueprint;       // name@version
   int64_t config_version = 0;  // the live configuration the report was computed on
   int64_t checked_at = 0;
   std::vector<DriftOp> drifts;   // open drift (not ignored)

@@ -13,8 +13,8 @@ void diffInto(const Json& expected, const Json& actual, const std::string& path,
     auto a = actual.begin();
     while (e != expected.end() || a != actual.end()) {
       if (a == actual.end() || (e != expected.end() && e.key() < a.key())) {
-        out.push_back({"remove", path + "/" + escapePointerToken(e.key()), e.value(),
-                       std::nullopt, std::nullopt});
+        out.push_back({"remove", path + "/" + escapePointerToken(e.key()), e.value(), std::nullopt,
+                       std::nullopt});
         ++e;
       } else if (e == expected.end() || a.key() < e.key()) {
         out.push_back({"add", path + "/" + escapePointerToken(a.key()), std::nullopt, a.value(),
@@ -62,9 +62,9 @@ void validatePointer(const std::string& path, const std::string& field) {
     if (path[i] == '~') ok = i + 1 < path.size() && (path[i + 1] == '0' || path[i + 1] == '1');
   }
   if (!ok) {
-    throw Error::badInput(field + ": expected a JSON Pointer such as /privacy/k, got '" +
-                              path.substr(0, 80) + "'",
-                          field);
+    throw Error::badInput(
+        field + ": expected a JSON Pointer such as /privacy/k, got '" + path.substr(0, 80) + "'",
+        field);
   }
 }
 

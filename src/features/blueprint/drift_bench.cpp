@@ -19,12 +19,24 @@ double msSince(std::chrono::steady_clock::time_point t) {
 // change, nested object change, type change.
 void drift(Json& config, int64_t i) {
   switch (i % 6) {
-    case 0: config["privacy"]["k"] = 3; break;
-    case 1: config["budgets"]["coffee_usd_day"] = 5; break;
-    case 2: config["slo"].erase("write_p95_ms"); break;
-    case 3: config["alerts"].push_back("quota95"); break;
-    case 4: config["policies"]["token_ttls"]["access"] = "8h"; break;
-    default: config["policies"]["persisted_operations_only"] = "no"; break;
+    case 0:
+      config["privacy"]["k"] = 3;
+      break;
+    case 1:
+      config["budgets"]["coffee_usd_day"] = 5;
+      break;
+    case 2:
+      config["slo"].erase("write_p95_ms");
+      break;
+    case 3:
+      config["alerts"].push_back("quota95");
+      break;
+    case 4:
+      config["policies"]["token_ttls"]["access"] = "8h";
+      break;
+    default:
+      config["policies"]["persisted_operations_only"] = "no";
+      break;
   }
 }
 
@@ -39,14 +51,15 @@ Json runDriftBench(platform::Platform& platform, Blueprints& blueprints,
     throw Error::badInput("--drifted-pct: must be between 0 and 100", "drifted-pct");
   }
   auto op = auth::Principal::localOperator();
-  std::string prefix = "bench-" + std::to_string(platform.clock().nowMillis() % 1'000'000'000) + "-";
+  std::string prefix =
+      "bench-" + std::to_string(platform.clock().nowMillis() % 1'000'000'000) + "-";
   auto t0 = std::chrono::steady_clock::now();
   std::vector<tenancy::Tenant> created;
   for (int64_t start = 0; start < o.tenants; start += o.seed_batch) {
     std::vector<NewBlueprintTenant> batch;
     for (int64_t i = start; i < std::min(o.tenants, start + o.seed_batch); ++i) {
-      batch.push_back({prefix + std::to_string(i), "default-secure", Json::object(), std::nullopt,
-                       false});
+      batch.push_back(
+          {prefix + std::to_string(i), "default-secure", Json::object(), std::nullopt, false});
     }
     auto part = blueprints.createTenants(op, batch);
     created.insert(created.end(), part.begin(), part.end());
@@ -59,8 +72,7 @@ Json runDriftBench(platform::Platform& platform, Blueprints& blueprints,
     for (size_t i = 0; every != 0 && i < created.size(); i += every) {
       Json config = created[i].config;
       drift(config, drifted);
-      platform.tenancy().updateConfig(*lease, op, created[i].id, config,
-                                      created[i].config_version);
+      platform.tenancy().updateConfig(*lease, op, created[i].id, config, created[i].config_version);
       ++drifted;
     }
     tx.commit();

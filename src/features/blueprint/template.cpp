@@ -21,7 +21,8 @@ constexpr char kHomeRegion[] = "policies.home_region";
   std::string message;
   size_t shown = std::min<size_t>(errors.size(), 20);
   for (size_t i = 0; i < shown; ++i) message += (i ? "; " : "") + errors[i];
-  if (errors.size() > shown) message += "; … and " + std::to_string(errors.size() - shown) + " more";
+  if (errors.size() > shown)
+    message += "; … and " + std::to_string(errors.size() - shown) + " more";
   std::string field = errors.front().substr(0, errors.front().find(':'));
   throw Error::badInput(message, field);
 }
@@ -135,18 +136,17 @@ TemplateRef parseTemplateRef(const std::string& text, const std::string& field) 
   size_t at = text.find('@');
   ref.name = text.substr(0, at);
   if (!isName(ref.name)) {
-    throw Error::badInput(field + ": expected a template name or name@version, got '" +
-                              text.substr(0, 80) + "'",
-                          field);
+    throw Error::badInput(
+        field + ": expected a template name or name@version, got '" + text.substr(0, 80) + "'",
+        field);
   }
   if (at != std::string::npos) {
     std::string v = text.substr(at + 1);
     int64_t n = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < 1) {
-      throw Error::badInput(field + ": version must be a positive integer, got '" +
-                                v.substr(0, 20) + "'",
-                            field);
+      throw Error::badInput(
+          field + ": version must be a positive integer, got '" + v.substr(0, 20) + "'", field);
     }
     ref.version = n;
   }
@@ -208,8 +208,11 @@ Template parseTemplate(std::string_view text, std::string_view what, std::string
   errors.insert(errors.end(), body_errors.begin(), body_errors.end());
   if (!errors.empty()) fail(errors);
   t.body = std::move(doc);
-  Json canonical = {{"name", t.name}, {"version", t.version}, {"description", t.description},
-                    {"body", t.body}, {"overridable", t.overridable}};
+  Json canonical = {{"name", t.name},
+                    {"version", t.version},
+                    {"description", t.description},
+                    {"body", t.body},
+                    {"overridable", t.overridable}};
   t.sha256 = hexEncode(crypto::sha256(canonical.dump()));
   return t;
 }
@@ -223,8 +226,7 @@ Json effectiveOverrides(const Json& overrides, const std::optional<std::string>&
 Json render(const Template& t, const Json& overrides, const std::optional<std::string>& region) {
   Json all = effectiveOverrides(overrides, region);
   if (!all.is_object()) {
-    throw Error::badInput("overrides: expected an object, got " +
-                              std::string(jsonTypeName(all)),
+    throw Error::badInput("overrides: expected an object, got " + std::string(jsonTypeName(all)),
                           "overrides");
   }
   std::vector<std::pair<std::string, const Json*>> leaves;
@@ -250,21 +252,23 @@ Json render(const Template& t, const Json& overrides, const std::optional<std::s
       if (value->is_number()) {
         double v = value->get<double>();
         if (bounds.contains("min") && v < bounds["min"].get<double>()) {
-          errors.push_back(where + ": must be ≥ " + schema::formatNumber(bounds["min"].get<double>()) +
-                           ", got " + value->dump());
+          errors.push_back(where + ": must be ≥ " +
+                           schema::formatNumber(bounds["min"].get<double>()) + ", got " +
+                           value->dump());
           continue;
         }
         if (bounds.contains("max") && v > bounds["max"].get<double>()) {
-          errors.push_back(where + ": must be ≤ " + schema::formatNumber(bounds["max"].get<double>()) +
-                           ", got " + value->dump());
+          errors.push_back(where + ": must be ≤ " +
+                           schema::formatNumber(bounds["max"].get<double>()) + ", got " +
+                           value->dump());
           continue;
         }
       }
-      if (bounds.contains("one_of") &&
-          std::find(bounds["one_of"].begin(), bounds["one_of"].end(), *value) ==
-              bounds["one_of"].end()) {
-        errors.push_back(where + ": must be one of " + listOf(bounds["one_of"]) + "; got " +
-                         (value->is_string() ? "'" + value->get<std::string>() + "'" : value->dump()));
+      if (bounds.contains("one_of") && std::find(bounds["one_of"].begin(), bounds["one_of"].end(),
+                                                 *value) == bounds["one_of"].end()) {
+        errors.push_back(
+            where + ": must be one of " + listOf(bounds["one_of"]) + "; got " +
+            (value->is_string() ? "'" + value->get<std::string>() + "'" : value->dump()));
         continue;
       }
     }

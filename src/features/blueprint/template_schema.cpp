@@ -13,10 +13,11 @@ namespace {
 
 using Syntax = Rule::Syntax;
 
-const std::vector<std::string> kAlerts = {
-    "quota80",       "quota95",           "slo_burn",    "residency_violation",
-    "budget_burn",   "privacy_budget_low", "audit_gap",  "drift_detected",
-    "token_anomaly", "ingest_failure"};
+const std::vector<std::string> kAlerts = {"quota80",       "quota95",
+                                          "slo_burn",      "residency_violation",
+                                          "budget_burn",   "privacy_budget_low",
+                                          "audit_gap",     "drift_detected",
+                                          "token_anomaly", "ingest_failure"};
 
 // The schema. Adding a configuration field is one line here.
 const Rule kRules[] = {
@@ -35,18 +36,36 @@ const Rule kRules[] = {
     {"alerts", Kind::kList, true, 1, 64, nullptr, {}, Syntax::kAny, true},
     {"alerts[]", Kind::kString, false, std::nullopt, std::nullopt, &kAlerts, "alert"},
     {"policies", Kind::kObject, true},
-    {"policies.home_region", Kind::kString, true, std::nullopt, std::nullopt, nullptr, {},
+    {"policies.home_region",
+     Kind::kString,
+     true,
+     std::nullopt,
+     std::nullopt,
+     nullptr,
+     {},
      Syntax::kName},
     {"policies.allowed_regions", Kind::kList, true, 1, 32, nullptr, {}, Syntax::kAny, true},
-    {"policies.allowed_regions[]", Kind::kString, false, std::nullopt, std::nullopt, nullptr, {},
+    {"policies.allowed_regions[]",
+     Kind::kString,
+     false,
+     std::nullopt,
+     std::nullopt,
+     nullptr,
+     {},
      Syntax::kName},
     {"policies.persisted_operations_only", Kind::kBoolean, true},
     {"policies.token_ttls", Kind::kObject, true},
     {"policies.token_ttls.access", Kind::kDuration, true, 60, 86'400},
     {"policies.token_ttls.refresh", Kind::kDuration, false, 60, 30 * 86'400},
     {"policies.required_purposes", Kind::kList, false, 0, 32, nullptr, {}, Syntax::kAny, true},
-    {"policies.required_purposes[]", Kind::kString, false, std::nullopt, std::nullopt, nullptr,
-     {}, Syntax::kPurpose},
+    {"policies.required_purposes[]",
+     Kind::kString,
+     false,
+     std::nullopt,
+     std::nullopt,
+     nullptr,
+     {},
+     Syntax::kPurpose},
     {"dashboards", Kind::kList, false, 0, 64},
     {"dashboards[]", Kind::kObject},
     {"dashboards[].title", Kind::kString, true, 1, 120},
@@ -84,26 +103,39 @@ std::string childPattern(const std::string& parent, std::string_view key) {
 
 std::string_view expectedName(Kind k) {
   switch (k) {
-    case Kind::kObject: return "an object";
-    case Kind::kList: return "a list";
-    case Kind::kInteger: return "an integer";
-    case Kind::kNumber: return "a number";
-    case Kind::kBoolean: return "a boolean";
-    case Kind::kString: return "a string";
-    case Kind::kDuration: return "a duration (e.g. 15m, 1h)";
+    case Kind::kObject:
+      return "an object";
+    case Kind::kList:
+      return "a list";
+    case Kind::kInteger:
+      return "an integer";
+    case Kind::kNumber:
+      return "a number";
+    case Kind::kBoolean:
+      return "a boolean";
+    case Kind::kString:
+      return "a string";
+    case Kind::kDuration:
+      return "a duration (e.g. 15m, 1h)";
   }
   return "?";
 }
 
 bool kindMatches(Kind k, const Json& v) {
   switch (k) {
-    case Kind::kObject: return v.is_object();
-    case Kind::kList: return v.is_array();
-    case Kind::kInteger: return v.is_number_integer();
-    case Kind::kNumber: return v.is_number();
-    case Kind::kBoolean: return v.is_boolean();
+    case Kind::kObject:
+      return v.is_object();
+    case Kind::kList:
+      return v.is_array();
+    case Kind::kInteger:
+      return v.is_number_integer();
+    case Kind::kNumber:
+      return v.is_number();
+    case Kind::kBoolean:
+      return v.is_boolean();
     case Kind::kString:
-    case Kind::kDuration: return v.is_string();
+    case Kind::kDuration:
+      return v.is_string();
   }
   return false;
 }
@@ -149,10 +181,14 @@ std::optional<int64_t> durationSeconds(const std::string& text) {
     return std::nullopt;
   }
   switch (text.back()) {
-    case 's': return n;
-    case 'm': return n * 60;
-    case 'h': return n * 3600;
-    case 'd': return n * 86'400;
+    case 's':
+      return n;
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    case 'd':
+      return n * 86'400;
   }
   return std::nullopt;
 }
@@ -197,8 +233,8 @@ void check(const Json& value, const std::string& path, const std::string& patter
         errors.push_back(path + ": must have at least " + formatNumber(*rule->min) +
                          " item(s), got " + std::to_string(value.size()));
       } else if (rule->max && value.size() > *rule->max) {
-        errors.push_back(path + ": must have at most " + formatNumber(*rule->max) +
-                         " items, got " + std::to_string(value.size()));
+        errors.push_back(path + ": must have at most " + formatNumber(*rule->max) + " items, got " +
+                         std::to_string(value.size()));
       }
       std::set<std::string> seen;
       for (size_t i = 0; i < value.size(); ++i) {
@@ -207,9 +243,9 @@ void check(const Json& value, const std::string& path, const std::string& patter
         if (rule->unique_items && !seen.insert(value[i].dump()).second) {
           const Rule* item = find(pattern + "[]");
           std::string noun = item && !item->noun.empty() ? std::string(item->noun) : "item";
-          errors.push_back(item_path + ": duplicate " + noun + " " +
-                           (value[i].is_string() ? quoted(value[i].get<std::string>())
-                                                 : value[i].dump()));
+          errors.push_back(
+              item_path + ": duplicate " + noun + " " +
+              (value[i].is_string() ? quoted(value[i].get<std::string>()) : value[i].dump()));
         }
       }
       break;
@@ -220,7 +256,8 @@ void check(const Json& value, const std::string& path, const std::string& patter
     case Kind::kNumber:
       checkBounds(*rule, value.get<double>(), value.dump(), path, errors);
       break;
-    case Kind::kBoolean: break;
+    case Kind::kBoolean:
+      break;
     case Kind::kString: {
       const auto& s = value.get<std::string>();
       if (rule->one_of != nullptr) {
@@ -270,8 +307,9 @@ void checkCrossFields(const Json& config, std::vector<std::string>& errors) {
     auto access = durationSeconds((*ttls)["access"].get<std::string>());
     auto refresh = durationSeconds((*ttls)["refresh"].get<std::string>());
     if (access && refresh && *access > *refresh) {
-      errors.push_back("policies.token_ttls.access: must not be longer than "
-                       "policies.token_ttls.refresh");
+      errors.push_back(
+          "policies.token_ttls.access: must not be longer than "
+          "policies.token_ttls.refresh");
     }
   }
 }

@@ -34,8 +34,8 @@ const Rule* find(std::string_view pattern);
 
 // Checks `value` at `path` (as displayed) against the rule for `pattern`
 // and everything below it. Appends "path: problem" lines to `errors`.
-void check(const Json& value, const std::string& path, const std::string& pattern,
-           bool partial, std::vector<std::string>& errors);
+void check(const Json& value, const std::string& path, const std::string& pattern, bool partial,
+           std::vector<std::string>& errors);
 
 // Rules across fields (home region among the allowed ones, access TTL not
 // above refresh TTL), run on a whole configuration that passed check().
