@@ -9,6 +9,7 @@
 #include "common/encoding.h"
 #include "common/error.h"
 #include "features/blueprint/blueprints.h"
+#include "features/planner/planner_control.h"
 #include "platform/platform.h"
 
 namespace maestro::api {
@@ -86,11 +87,13 @@ extern const char kSchemaSdl[];
 std::string_view schemaSdl() { return kSchemaSdl; }
 
 struct Api::Impl {
-  Impl(platform::Platform& p, ApiOptions o) : platform(p), options(o), persisted(p.control()) {}
+  Impl(platform::Platform& p, ApiOptions o)
+      : platform(p), options(o), persisted(p.control()), planner(p) {}
 
   platform::Platform& platform;
   ApiOptions options;
   PersistedQueries persisted;
+  planner::PlannerControl planner;
   std::shared_ptr<const graphql::ExecutableSchema> schema;
   std::unique_ptr<blueprint::Blueprints> own_blueprints;
 };
@@ -101,7 +104,8 @@ Api::Api(platform::Platform& platform, ApiOptions options)
   bindScalars(b);
   bindAuthDirective(b, platform);
   bindPlatformResolvers(b, platform);
-  bindGraphResolvers(b, platform);
+  bindGraphResolvers(b, platform, impl_->planner);
+  bindPlannerResolvers(b, platform, impl_->planner);
   blueprint::Blueprints* blueprints = options.blueprints;
   if (blueprints == nullptr) {
     impl_->own_blueprints = std::make_unique<blueprint::Blueprints>(platform);

@@ -40,26 +40,28 @@ void auditEvent(platform::Platform& platform, const auth::Principal& who,
   tx.commit();
 }
 
+std::string operationTenant(platform::Platform& platform, const auth::Principal& who,
+                            const std::string& op_id,
+                            const std::optional<std::string>& tenant_id) {
+  ops::validateOpId(op_id);
+  if (tenant_id) {
+    return platform.tenancy().getTenant(auth::Principal::localOperator(), *tenant_id).id;
+  }
+  if (who.tenant_id) return *who.tenant_id;
+  auto tenants = platform.ops().tenantsWith(op_id);
+  if (tenants.empty()) throw Error::notFound("operation '" + op_id + "' not found");
+  if (tenants.size() > 1) {
+    throw Error::badInput(
+        "tenantId: operation '" + op_id + "' exists in several tenants; name the tenant",
+        "tenantId");
+  }
+  return tenants.front();
+}
+
 ops::Operation resolveOperation(platform::Platform& platform, const auth::Principal& who,
                                 const std::string& op_id,
                                 const std::optional<std::string>& tenant_id) {
-  ops::validateOpId(op_id);
-  std::string owner;
-  if (tenant_id) {
-    owner = platform.tenancy().getTenant(auth::Principal::localOperator(), *tenant_id).id;
-  } else if (who.tenant_id) {
-    owner = *who.tenant_id;
-  } else {
-    auto tenants = platform.ops().tenantsWith(op_id);
-    if (tenants.empty()) throw Error::notFound("operation '" + op_id + "' not found");
-    if (tenants.size() > 1) {
-      throw Error::badInput("tenantId: operation '" + op_id +
-                                "' exists in several tenants; name the tenant",
-                            "tenantId");
-    }
-    owner = tenants.front();
-  }
-  return platform.ops().get(who, owner, op_id);
+  return platform.ops().get(who, operationTenant(platform, who, op_id, tenant_id), op_id);
 }
 
 }  // namespace maestro::api

@@ -13,6 +13,9 @@
 namespace maestro::platform {
 class Platform;
 }
+namespace maestro::planner {
+class PlannerControl;
+}
 namespace maestro::blueprint {
 class Blueprints;
 }
@@ -40,9 +43,14 @@ void auditEvent(platform::Platform& platform, const auth::Principal& who,
                 std::optional<std::string> tenant_id, std::string action, std::string target,
                 Json details);
 
-// The persisted operation `op_id` of the caller's tenant (or of `tenant_id`,
-// which platform callers may omit when only one tenant has that id).
-// Error::notFound when there is none the caller may see.
+// The tenant whose persisted operation `op_id` a field means: `tenant_id`,
+// else the caller's; platform callers may omit it when only one tenant has
+// that id.
+std::string operationTenant(platform::Platform& platform, const auth::Principal& who,
+                            const std::string& op_id,
+                            const std::optional<std::string>& tenant_id);
+// That tenant's operation. Error::notFound when there is none the caller may
+// see.
 ops::Operation resolveOperation(platform::Platform& platform, const auth::Principal& who,
                                 const std::string& op_id,
                                 const std::optional<std::string>& tenant_id);
@@ -50,7 +58,10 @@ ops::Operation resolveOperation(platform::Platform& platform, const auth::Princi
 void bindScalars(graphql::SchemaBuilder& b);
 void bindAuthDirective(graphql::SchemaBuilder& b, platform::Platform& platform);
 void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
-void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
+void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
+                        planner::PlannerControl& planner);
+void bindPlannerResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
+                          planner::PlannerControl& planner);
 void bindBlueprintResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
                             blueprint::Blueprints& blueprints);
 

@@ -5,6 +5,8 @@
 #include "api/context.h"
 #include "common/error.h"
 #include "engine/main/database.h"
+#include "features/planner/planner_control.h"
+#include "features/planner/shadow.h"
 #include "platform/platform.h"
 
 namespace maestro::api {
@@ -75,14 +77,39 @@ Resolved runCypher(platform::Platform& platform, const FieldContext& f, bool rea
   return resultOf(r);
 }
 
-Resolved runOp(platform::Platform& platform, const FieldContext& f, bool read_only) {
+// Runs a persisted operation with the planner its mode chooses; on a
+// sampled fraction of read-only runs the other planner runs too and the two
+// answers are compared (shadow planning).
+Resolved runOp(platform::Platform& platform, planner::PlannerControl& planner,
+               const FieldContext& f, bool read_only) {
   const auth::Principal& who = caller(f);
   ops::Operation op =
       resolveOperation(platform, who, requiredArg(f, "opId"), optionalArg(f, "tenantId"));
   tenancy::Dataset dataset = platform.tenancy().getDataset(who, op.dataset_id);
   auto params = engine::parametersFromJson(paramsArg(f, "vars"), "vars");
-  engine::Connection conn(platform.graphs().database(dataset), optionsFor(f, read_only));
-  engine::QueryResult r = conn.query(op.query, params);
+  engine::Database& db = platform.graphs().database(dataset);
+  auto decision = planner.decide(op.tenant_id, op.op_id, read_only);
+  engine::QueryOptions options = optionsFor(f, read_only);
+  options.planner = decision.answer;
+  engine::QueryResult r = db.execute(op.query, params, options);
+  planner.recordLatency(op.tenant_id, op.op_id, decision.answer, r.compile_ms + r.execute_ms);
+  if (decision.shadow) {
+    options.planner = *decision.shadow;
+    try {
+      engine::QueryResult other = db.execute(op.query, params, options);
+      planner.recordLatency(op.tenant_id, op.op_id, *decision.shadow,
+                            other.compile_ms + other.execute_ms);
+      if (r.version == other.version) {  // else a write came between: not comparable
+        bool same = planner::resultFingerprint(r.toJson()) ==
+                    planner::resultFingerprint(other.toJson());
+        planner.recordComparison(op.tenant_id, op.op_id, same,
+                                 same ? "" : "rows differ at version " + std::to_string(r.version));
+      }
+    } catch (const Error& e) {
+      // The shadow never fails the caller's request; its failure is a mismatch.
+      planner.recordComparison(op.tenant_id, op.op_id, false, "shadow run failed: " + e.message());
+    }
+  }
   if (op.sensitive) {
     // Purpose-bound access to sensitive data is part of the record.
     auditEvent(platform, who, op.tenant_id, "operation.run", op.op_id,
@@ -130,14 +157,18 @@ Resolved resultField(const FieldContext& f) {
 
 }  // namespace
 
-void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform) {
+void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
+                        planner::PlannerControl& planner) {
   b.field("Query", "cypher",
           [&platform](const FieldContext& f) { return runCypher(platform, f, true); });
   b.field("Mutation", "cypher",
           [&platform](const FieldContext& f) { return runCypher(platform, f, false); });
-  b.field("Query", "runOp", [&platform](const FieldContext& f) { return runOp(platform, f, true); });
-  b.field("Mutation", "runOp",
-          [&platform](const FieldContext& f) { return runOp(platform, f, false); });
+  b.field("Query", "runOp", [&platform, &planner](const FieldContext& f) {
+    return runOp(platform, planner, f, true);
+  });
+  b.field("Mutation", "runOp", [&platform, &planner](const FieldContext& f) {
+    return runOp(platform, planner, f, false);
+  });
   b.allFields("QueryResult", resultField);
   b.allFields("QueryCounters", countersField);
 
