@@ -13,6 +13,7 @@ namespace {
 
 constexpr int64_t kCacheMs = 1000;  // how stale another server's change may be seen
 constexpr char kRollbackFlag[] = "rollback";
+constexpr size_t kRefreshEvery = 10;  // runs between refreshes of p95 gauges and alerts
 
 std::string key(const std::string& tenant_id, const std::string& op_id) {
   return tenant_id + "\n" + op_id;
@@ -161,33 +162,35 @@ PlannerControl::Decision PlannerControl::decide(const std::string& tenant_id,
 
 void PlannerControl::recordLatency(const std::string& tenant_id, const std::string& op_id,
                                    engine::PlannerVersion planner, double ms) {
-  OperationPlanner state;
-  bool newly_regressed = false;
+  Row row = cachedRow(tenant_id, op_id);
   {
     std::lock_guard lock(mutex_);
-    std::string k = key(tenant_id, op_id);
-    auto it = windows_.try_emplace(k + "\n" + std::string(plannerName(planner)), options_.window)
-                  .first;
-    it->second.add(ms);
+    std::string k = key(tenant_id, op_id) + "\n" + std::string(plannerName(planner));
+    auto& window = windows_.try_emplace(k, options_.window).first->second;
+    window.add(ms);
+    // Percentiles sort the window: refresh the statistics every few runs,
+    // and only for operations under trial or on v2.
+    if (row.mode == Mode::kV1 || (window.size() % kRefreshEvery != 0 &&
+                                  window.size() > options_.min_samples)) {
+      return;
+    }
   }
-  Row row = cachedRow(tenant_id, op_id);
-  state = view(tenant_id, op_id, row);
+  OperationPlanner state = view(tenant_id, op_id, row);
   auto& metrics = platform_.metrics();
-  metrics::Labels labels{{"tenant", tenant_id}, {"op", op_id}, {"planner", std::string(plannerName(planner))}};
-  const PlannerStats& s = planner == engine::PlannerVersion::kV2 ? state.v2 : state.v1;
-  if (s.p95_ms) {
-    metrics.setGauge("maestro_planner_op_p95_ms", "p95 latency of a persisted operation per planner",
-                     labels, *s.p95_ms);
+  for (auto [name, stats] : {std::pair{"v1", &state.v1}, std::pair{"v2", &state.v2}}) {
+    if (!stats->p95_ms) continue;
+    metrics.setGauge("maestro_planner_op_p95_ms",
+                     "p95 latency of a persisted operation per planner",
+                     {{"tenant", tenant_id}, {"op", op_id}, {"planner", name}}, *stats->p95_ms);
   }
-  if (state.p95_delta) {
-    metrics.setGauge("maestro_planner_p95_delta_ratio",
-                     "v2's p95 over v1's, minus one, per persisted operation",
-                     {{"tenant", tenant_id}, {"op", op_id}}, *state.p95_delta);
-  }
-  if (row.mode == Mode::kV1 || !state.p95_delta) return;
+  if (!state.p95_delta) return;
+  metrics.setGauge("maestro_planner_p95_delta_ratio",
+                   "v2's p95 over v1's, minus one, per persisted operation",
+                   {{"tenant", tenant_id}, {"op", op_id}}, *state.p95_delta);
   bool regressed = *state.p95_delta > options_.max_regression &&
                    state.v1.samples >= options_.min_samples &&
                    state.v2.samples >= options_.min_samples;
+  bool newly_regressed;
   {
     std::lock_guard lock(mutex_);
     bool& alerted = regression_alerted_[key(tenant_id, op_id)];
