@@ -390,6 +390,38 @@ TEST_F(ApiTest, SensitiveOperationsNeedAnAllowedPurpose) {
   EXPECT_EQ(auditCount("operation.run"), 1);
 }
 
+TEST_F(ApiTest, ShadowPlanningComparesBothPlannersOnRunOp) {
+  registerOp("count", "UNWIND range(1, 5) AS x RETURN x ORDER BY x DESC");
+  Json r = run("mutation { setPlannerMode(opId: \"count\", mode: SHADOW, sampleRate: 1.0)"
+               " { mode sampleRate activationBlocked } }",
+               admin_);
+  EXPECT_EQ(r["data"]["setPlannerMode"]["mode"], "SHADOW");
+  EXPECT_THAT(r["data"]["setPlannerMode"]["activationBlocked"].get<std::string>(),
+              HasSubstr("shadow comparisons"));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(run("{ runOp(opId: \"count\") { rowCount } }", reader_)["data"]["runOp"]["rowCount"], 5);
+  }
+  r = run("{ operationPlanner(opId: \"count\") { shadowRuns mismatches v1 { samples } v2 { samples p95Ms } } }",
+          admin_);
+  EXPECT_EQ(r["data"]["operationPlanner"]["shadowRuns"], 3);
+  EXPECT_EQ(r["data"]["operationPlanner"]["mismatches"], 0);
+  EXPECT_EQ(r["data"]["operationPlanner"]["v2"]["samples"], 3);
+  // Too few comparisons yet: activation is refused with the reason.
+  r = run("mutation { setPlannerMode(opId: \"count\", mode: V2) { mode } }", admin_);
+  EXPECT_EQ(code(r), "CONFLICT");
+  EXPECT_THAT(r["errors"][0]["message"].get<std::string>(), HasSubstr("blocked"));
+  EXPECT_EQ(run("{ operationPlanners { opId mode } }", admin_)["data"]["operationPlanners"][0]["mode"],
+            "SHADOW");
+  // The rollback is a platform operator's switch.
+  EXPECT_EQ(code(run("mutation { setPlannerRollback(enabled: true) }", admin_)), "FORBIDDEN");
+  EXPECT_EQ(run("mutation { setPlannerRollback(enabled: true) }", operator_)["data"]["setPlannerRollback"],
+            true);
+  EXPECT_EQ(run("{ plannerRollback }", admin_)["data"]["plannerRollback"], true);
+  EXPECT_EQ(code(run("{ operationPlanner(opId: \"count\", tenantId: \"acme\") { mode } }", outsider_)),
+            "NOT_FOUND");
+  EXPECT_EQ(code(run("{ operationPlanner(opId: \"count\") { mode } }", reader_)), "FORBIDDEN");
+}
+
 TEST_F(ApiTest, PersistedOnlyTenantsRefuseAdHocCypher) {
   registerOp("one", "RETURN 1 AS one");
   run("mutation { updateTenantConfig(tenantId: \"acme\", "
