@@ -93,8 +93,8 @@ int runServe(const CommonOptions& common, const ServeOptions& options) {
     std::cout << "  demo tenant:    " << tenant.name << " (" << tenant.id << ")\n"
               << "  admin token (platform operator, all scopes, valid 12h):\n\n"
               << token << "\n\n"
-              << "  try: curl -H \"Authorization: Bearer $TOKEN\" -H 'content-type: application/json' \\\n"
-              << "         -d '{\"query\": \"{ me { subject scopes } tenants { name } }\"}' " << url
+              << "  try, with TOKEN set to the token above:\n    curl -H \"Authorization: Bearer $TOKEN\" -H 'content-type: application/json' \\\n"
+              << "      -d '{\"query\": \"{ me { subject scopes } tenants { name } }\"}' " << url
               << "/graphql\n";
   }
   std::cout.flush();
