@@ -136,6 +136,8 @@ struct Database::Impl {
   std::string stats_problem;  // why none could be loaded
   int64_t stats_changes = 0;
   std::mutex refresh_mutex;
+  // Planner v2's choices per statement, parameters and statistics.
+  mutable PlanChoiceCache choice_cache;
 
   // Guards `graph` and `version`: shared for reads, exclusive for writes,
   // replay and reload.
@@ -166,6 +168,7 @@ struct Database::Impl {
       log::warn("planner statistics unreadable", {{"dataset", dataset_id}, {"error", e.message()}});
     }
     std::lock_guard lock(stats_mutex);
+    choice_cache.clear();
     statistics = loaded;
     stats_problem = problem;
     stats_changes = 0;
@@ -208,6 +211,7 @@ struct Database::Impl {
       log::warn("planner statistics not saved", {{"dataset", dataset_id}, {"error", e.message()}});
     }
     std::lock_guard lock(stats_mutex);
+    choice_cache.clear();
     statistics = fresh;
     stats_problem.clear();
     stats_changes = 0;
@@ -289,7 +293,21 @@ struct Database::Impl {
     if (options.bind_hook) options.bind_hook->rewrite(c.bound, graph->catalog());
     if (options.planner == PlannerVersion::kV2) {
       auto [st, note] = statsForPlan();
-      c.plan = planQueryV2(c.bound, *graph, params, st.get(), note);
+      // The choices depend on the text, the parameter values, the
+      // statistics (and what they said about themselves), the schema and
+      // any rewrite.
+      std::string key(text);
+      key += '\x1f';
+      std::vector<const std::pair<const std::string, Value>*> sorted;
+      for (const auto& kv : params) sorted.push_back(&kv);
+      std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      for (const auto* kv : sorted) key += kv->first + '=' + toDebugString(kv->second) + '\x1e';
+      const Catalog& cat = graph->catalog();
+      key += '\x1f' + note + '\x1f' + std::to_string(reinterpret_cast<uintptr_t>(st.get())) + ':' +
+             std::to_string(cat.labels().size()) + ':' + std::to_string(cat.relTypes().size()) + ':' +
+             std::to_string(cat.propertyKeys().size()) + ':' + std::to_string(cat.indexes().size()) +
+             ':' + std::to_string(reinterpret_cast<uintptr_t>(options.bind_hook));
+      c.plan = planQueryV2(c.bound, *graph, params, st.get(), note, &choice_cache, key);
       c.stats = std::move(st);  // kept alive while the plan is
     } else {
       c.plan = planQueryV1(c.bound, *graph);

@@ -16,7 +16,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/binder/bound_query.h"
@@ -41,11 +43,32 @@ struct GraphStatistics;
 // v1 plans without looking at data or parameters.
 Plan planQueryV1(const BoundQuery& query, const Graph& graph);
 
+// PlanChoiceCache — planner v2's choices (access paths, start nodes,
+// expansion order and side, estimates) per key: the caller's key names the
+// statement text, the parameter values and the statistics the choices were
+// made from. A repeated statement then skips the enumeration; its operators
+// are still built fresh (they hold execution state). Thread-safe; bounded
+// (forgets everything when full).
+class PlanChoiceCache {
+ public:
+  struct Entry;  // planner_v2.cpp
+  std::shared_ptr<const Entry> find(const std::string& key) const;
+  void put(const std::string& key, std::shared_ptr<const Entry> entry);
+  void clear();
+
+ private:
+  static constexpr size_t kCapacity = 2048;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const Entry>> entries_;
+};
+
 // v2 plans from `stats` (may be null: defaults are used and said so in the
 // hints) and the parameter values. `stats_note` (may be empty) is added to
-// the hints — e.g. that the statistics are stale. Throws Error::badInput
+// the hints — e.g. that the statistics are stale. With a `cache`, choices
+// are looked up and remembered under `cache_key`. Throws Error::badInput
 // for a hint it cannot honour.
 Plan planQueryV2(const BoundQuery& query, const Graph& graph, const Parameters& params,
-                 const stats::GraphStatistics* stats, const std::string& stats_note);
+                 const stats::GraphStatistics* stats, const std::string& stats_note,
+                 PlanChoiceCache* cache = nullptr, const std::string& cache_key = {});
 
 }  // namespace maestro::engine

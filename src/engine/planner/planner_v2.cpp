@@ -64,6 +64,40 @@ struct Step {
   double cost = 0;        // cumulative, after the filters
 };
 
+}  // namespace
+
+// One pattern's choices, as the DP made them.
+struct PatternChoice {
+  std::vector<Access> accesses;  // the starts' access paths (values resolved per compile)
+  std::vector<Step> steps;       // kStart steps point into `accesses`
+  double rows = 0, cost = 0;
+};
+
+struct PlanChoiceCache::Entry {
+  std::vector<PatternChoice> patterns;  // in planPattern call order
+  std::vector<std::string> hints;
+  std::vector<std::pair<double, double>> estimates;  // (rows, cost) per operator, depth-first
+};
+
+std::shared_ptr<const PlanChoiceCache::Entry> PlanChoiceCache::find(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : it->second;
+}
+
+void PlanChoiceCache::put(const std::string& key, std::shared_ptr<const Entry> entry) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kCapacity) entries_.clear();
+  entries_[key] = std::move(entry);
+}
+
+void PlanChoiceCache::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+}
+
+namespace {
+
 struct Partial {
   uint64_t nodes = 0;  // matched pattern nodes
   uint64_t rels = 0;   // expanded relationships
@@ -82,10 +116,35 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
       : PlanBuilder(query, graph, plan), est_(graph, stats, params), params_(params) {}
 
   void finish() {
+    if (cached_) {
+      // The same tree as when the choices were made: the same estimates.
+      size_t k = 0;
+      std::function<void(Operator&)> apply = [&](Operator& op) {
+        if (k < cached_->estimates.size()) {
+          op.estimated_rows = cached_->estimates[k].first;
+          op.estimated_cost = cached_->estimates[k].second;
+        }
+        ++k;
+        for (const auto& c : op.children()) apply(*c);
+      };
+      apply(*plan_.root);
+      plan_.hints = cached_->hints;
+      return;
+    }
     annotate(*plan_.root, 1.0);
     scaleUnderLimits(*plan_.root);
     for (const auto& f : est_.fallbacks()) plan_.hints.push_back("estimate fallback: " + f);
+    recording_.hints = plan_.hints;
+    std::function<void(const Operator&)> record = [&](const Operator& op) {
+      recording_.estimates.emplace_back(op.estimated_rows, op.estimated_cost);
+      for (const auto& c : op.children()) record(*c);
+    };
+    record(*plan_.root);
   }
+
+  // Replays `entry`'s choices instead of enumerating (null: enumerate).
+  void useCached(std::shared_ptr<const PlanChoiceCache::Entry> entry) { cached_ = std::move(entry); }
+  PlanChoiceCache::Entry& recording() { return recording_; }
 
  protected:
   void beforeOptional(Operator& outer) override { optional_outer_ = annotate(outer, 1.0); }
@@ -515,6 +574,19 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     return out;
   }
 
+  // The non-property side of the equality a seek answers.
+  static const BoundExpr* seekValue(const Pattern& p, const Access& a, int slot) {
+    const BoundExpr* w = p.pending.at(static_cast<size_t>(a.consumed)).expr;
+    for (int side = 0; side < 2; ++side) {
+      const BoundExpr& prop = *w->children[static_cast<size_t>(side)];
+      if (prop.kind == BoundKind::kProperty && prop.children[0]->kind == BoundKind::kSlot &&
+          prop.children[0]->slot == slot && prop.name == a.key) {
+        return w->children[static_cast<size_t>(1 - side)].get();
+      }
+    }
+    throw Error::internal("planner v2: a cached seek no longer matches its predicate");
+  }
+
   // ---- annotations for the operators around patterns -------------------------
 
   std::optional<double> constantNumber(const BoundExpr* e) const {
@@ -592,6 +664,9 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
 
   CardinalityEstimator est_;
   const Parameters& params_;
+  std::shared_ptr<const PlanChoiceCache::Entry> cached_;
+  PlanChoiceCache::Entry recording_;
+  size_t pattern_index_ = 0;
   std::unordered_map<uint64_t, double> sel_cache_;  // per pattern
   std::unordered_map<uint64_t, double> cache_;      // per pattern
   std::map<std::vector<std::string>, double> rel_counts_;
@@ -681,11 +756,14 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     }
   }
 
+  const size_t pattern_index = pattern_index_++;
+  const PatternChoice* replay = nullptr;
+  if (cached_ && pattern_index < cached_->patterns.size()) replay = &cached_->patterns[pattern_index];
   p.hinted.assign(g.nodes.size(), false);
   p.access.resize(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     p.all_nodes |= uint64_t{1} << i;
-    if (!g.nodes[i].bound) p.access[i] = accessPaths(p, i, where, hints);
+    if (!g.nodes[i].bound && !replay) p.access[i] = accessPaths(p, i, where, hints);
   }
   p.shortest.assign(g.rels.size(), false);
   p.all_shortest.assign(g.rels.size(), false);
@@ -718,7 +796,30 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     if (g.nodes[i].bound) init.nodes |= uint64_t{1} << i;
   }
   double init_sel = placeReady(p, init, -1);
-  Partial best = enumerate(p, init);
+  Partial best;
+  std::vector<Step> steps;
+  if (replay) {
+    steps = replay->steps;
+    best.rows = replay->rows;
+    best.cost = replay->cost;
+  } else {
+    best = enumerate(p, init);
+    steps.assign(best.steps.begin(), best.steps.end());
+    // Record the choices with their own copies of the access paths.
+    PatternChoice choice;
+    choice.rows = best.rows;
+    choice.cost = best.cost;
+    choice.accesses.reserve(steps.size());
+    for (const Step& st : steps) {
+      if (st.kind == Step::Kind::kStart) choice.accesses.push_back(*st.access);
+    }
+    size_t k = 0;
+    for (Step st : steps) {
+      if (st.kind == Step::Kind::kStart) st.access = &choice.accesses[k++];
+      choice.steps.push_back(st);
+    }
+    if (recording_.patterns.size() == pattern_index) recording_.patterns.push_back(std::move(choice));
+  }
 
   // ---- build the operators along the chosen steps (as v1 builds its own) ----
   OperatorPtr op = std::move(input);
@@ -762,22 +863,29 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
   };
   placeFilters(p.input_rows * init_sel, 0);
 
-  for (const Step& st : best.steps) {
+  for (const Step& st : steps) {
     if (st.kind == Step::Kind::kStart) {
       const PatternNode& n = g.nodes[static_cast<size_t>(st.node)];
       const Access& a = *st.access;
       if (a.seek) {
-        op = wrap(std::make_unique<IndexSeekOp>(n.slot, a.label, a.key, use(a.value)), std::move(op));
-        op->setDescription("(" + n.name + ":" + a.label + " {" + a.key + ": " + a.value->text + "})");
-        plan_.hints.push_back("start " + (n.name.empty() ? std::string("node") : n.name) +
-                              ": index seek on :" + a.label + "(" + a.key + "), est. " +
-                              fixed1(a.rows) + " row(s)" + (a.probed ? " (probed)" : ""));
+        // The value expression belongs to this compile's bound query: take
+        // it from the predicate the seek answers.
+        const BoundExpr* value = seekValue(p, a, n.slot);
+        op = wrap(std::make_unique<IndexSeekOp>(n.slot, a.label, a.key, use(value)), std::move(op));
+        op->setDescription("(" + n.name + ":" + a.label + " {" + a.key + ": " + value->text + "})");
+        if (!cached_) {
+          plan_.hints.push_back("start " + (n.name.empty() ? std::string("node") : n.name) +
+                                ": index seek on :" + a.label + "(" + a.key + "), est. " +
+                                fixed1(a.rows) + " row(s)" + (a.probed ? " (probed)" : ""));
+        }
       } else {
         op = wrap(std::make_unique<NodeScanOp>(n.slot, a.label), std::move(op));
         op->setDescription("(" + n.name + (a.label.empty() ? "" : ":" + a.label) + ")");
-        plan_.hints.push_back("start " + (n.name.empty() ? std::string("node") : n.name) + ": " +
-                              (a.label.empty() ? "all-nodes scan" : "label scan on :" + a.label) +
-                              ", est. " + fixed1(a.rows) + " row(s)");
+        if (!cached_) {
+          plan_.hints.push_back("start " + (n.name.empty() ? std::string("node") : n.name) + ": " +
+                                (a.label.empty() ? "all-nodes scan" : "label scan on :" + a.label) +
+                                ", est. " + fixed1(a.rows) + " row(s)");
+        }
       }
       setEstimate(st.op_rows, st.op_cost);
       matched[static_cast<size_t>(st.node)] = true;
@@ -858,13 +966,19 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
 }  // namespace
 
 Plan planQueryV2(const BoundQuery& query, const Graph& graph, const Parameters& params,
-                 const stats::GraphStatistics* stats, const std::string& stats_note) {
+                 const stats::GraphStatistics* stats, const std::string& stats_note,
+                 PlanChoiceCache* cache, const std::string& cache_key) {
   Plan plan;
   plan.hints.push_back("planner: v2 (cost-based)");
   if (!stats_note.empty()) plan.hints.push_back(stats_note);
   PlannerV2 planner(query, graph, plan, params, stats);
+  std::shared_ptr<const PlanChoiceCache::Entry> hit = cache ? cache->find(cache_key) : nullptr;
+  if (hit) planner.useCached(hit);
   planner.plan();
   planner.finish();
+  if (cache && !hit) {
+    cache->put(cache_key, std::make_shared<PlanChoiceCache::Entry>(std::move(planner.recording())));
+  }
   return plan;
 }
 

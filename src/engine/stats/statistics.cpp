@@ -376,10 +376,12 @@ PropertyStats summarize(std::vector<Value>& values, int64_t entities, const Stat
                                                   : orderCompare(a.first, b.first) < 0;
                     });
   top.resize(k);
-  // Only values more common than an average one are worth listing.
+  // Few distinct values: list them all (the distribution is then exact).
+  // Many: only values more common than an average one are worth listing.
   double avg = p.ndv > 0 ? static_cast<double>(p.non_null) / p.ndv : 0;
+  const bool complete = counts.size() <= o.mcv_size;
   for (auto& [v, c] : top) {
-    if (c > 1 && static_cast<double>(c) >= avg) p.mcv.emplace_back(std::move(v), c);
+    if (c > 1 && (complete || static_cast<double>(c) >= avg)) p.mcv.emplace_back(std::move(v), c);
   }
   // The histogram covers the dominant kind (numbers, or strings).
   size_t numbers = 0, strings = 0;

@@ -85,6 +85,22 @@ TEST(Statistics, MostCommonValuesAndRareValues) {
   EXPECT_NEAR(nat->ndv, 98, 5);
 }
 
+TEST(Statistics, FewDistinctValuesAreAllListed) {
+  // 70/25/5%: the rare class is an MCV too, so its frequency is exact
+  // (regression: it was estimated from what the listed values left over).
+  Graph g;
+  LabelId doc = g.catalog().labels().intern("Doc");
+  PropKeyId cls = g.catalog().propertyKeys().intern("cls");
+  for (int i = 0; i < 1000; ++i) {
+    Properties p;
+    p.set(cls, Value(i % 20 < 14 ? "U" : i % 20 < 19 ? "C" : "S"));
+    g.addNode({doc}, std::move(p));
+  }
+  auto s = computeStatistics(g, 1, 0);
+  EXPECT_NEAR(s->nodeProperty("Doc", "cls")->equalsSelectivity(Value("S")), 0.05, 1e-9);
+  EXPECT_NEAR(s->nodeProperty("Doc", "cls")->equalsSelectivity(Value("C")), 0.25, 1e-9);
+}
+
 TEST(Statistics, RareExtremesAreCountedFromTheTail) {
   auto g = skewedGraph();
   auto s = computeStatistics(*g, 1, 0);
