@@ -258,8 +258,8 @@ int runComparison(engine::Database& db, const std::string& name, double load_s,
   }
   std::cout << "dataset " << name << ": " << db.nodeCount() << " nodes, " << db.relCount()
             << " relationships; loaded in " << std::fixed << std::setprecision(2) << load_s
-            << " s; " << bo.runs << " rounds of v1 and v2 interleaved after " << bo.warmup
-            << " warm-up runs each\n";
+            << " s; v1 and v2 interleaved, at least " << bo.runs << " rounds (up to "
+            << bo.max_runs << " for cheap cases) after " << bo.warmup << " warm-up runs each\n";
   std::cout << std::left << std::setw(32) << "operation" << std::setw(14) << "case" << std::right
             << std::setw(8) << "rows" << std::setw(10) << "v1 p50" << std::setw(10) << "v1 p95"
             << std::setw(10) << "v2 p50" << std::setw(10) << "v2 p95" << std::setw(8) << "ratio"

@@ -38,6 +38,8 @@ struct BenchCase {
 struct BenchOptions {
   int runs = 20;
   int warmup = 3;
+  // runComparison: cheap cases get up to this many rounds (~1 s of both).
+  int max_runs = 300;
   engine::QueryOptions query_options;
 };
 
@@ -59,6 +61,7 @@ struct ComparisonCase {
   std::string op_id;
   std::string case_name;
   PlannerTimes v1, v2;
+  int rounds = 0;  // measured rounds of each
   bool same_answers = true;
   std::string difference;        // when not the same: how they differ
   std::vector<double> q_errors;  // v2's operators with an estimate (PROFILE)
@@ -77,8 +80,9 @@ struct ComparisonSummary {
 };
 
 // Each (operation, case): `warmup` unmeasured runs of each planner, then
-// `runs` measured rounds, each running v1 and v2 back to back (which goes
-// first alternates), so both see the same machine noise. Answers are
+// at least `runs` measured rounds (more for cheap cases, see max_runs),
+// each running v1 and v2 back to back (which goes first alternates), so
+// both see the same machine noise. Answers are
 // compared once (in order when the query has ORDER BY, else as multisets;
 // an ORDER BY … LIMIT that differs only in rows tied at the cut counts as
 // the same when the multisets of the non-tied prefix agree — see

@@ -302,6 +302,7 @@ class AggregateOp final : public Operator {
   void open(ExecContext& ctx, const Row& argument) override;
   std::string name() const override { return keys_.empty() ? "Aggregate" : "GroupAggregate"; }
   std::string details() const override;
+  const std::vector<std::pair<int, const BoundExpr*>>& keys() const { return keys_; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;

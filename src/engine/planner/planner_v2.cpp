@@ -384,7 +384,29 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
                       return share;
                     });
     }
+    const uint64_t placed_before = t.placed;
     sel *= placeReady(p, t, -1);
+    // The end is a node an index finds (probed at plan time): the share of
+    // these relationships that end there replaces "label share × equality
+    // selectivity" — a big city is reached far more often than 1/cities.
+    if (!st.into && !shortest) {
+      int to = st.from_left ? rel.right : rel.left;
+      Dir dir = st.from_left ? rel.dir : reverse(rel.dir);
+      for (const Access& a : p.access[static_cast<size_t>(to)]) {
+        if (!a.seek || !a.probed || a.consumed < 0 || a.consumed >= 64) continue;
+        const uint64_t bit = uint64_t{1} << a.consumed;
+        if (!(t.placed & bit) || (placed_before & bit)) continue;
+        double generic = est_.selectivity({p.pending[static_cast<size_t>(a.consumed)].expr}, p.entities);
+        double label = 1;
+        for (const auto& l : p.g->nodes[static_cast<size_t>(to)].labels) {
+          label *= est_.endLabelShare(rel.types, dir, l);
+        }
+        double rels = std::max(1.0, typeRelCount(rel.types));
+        double hit = est_.degreeOf(*a.probed, rel.types, reverse(dir)) / rels;
+        if (generic > 0 && label > 0) sel = sel / (generic * label) * hit;
+        break;
+      }
+    }
     st.rows = st.op_rows * sel;
     st.cost = st.op_cost + CostModel::kFilterRow * (sel < 1 ? st.op_rows : 0);
     t.rows = st.rows;
@@ -613,7 +635,21 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     if (dynamic_cast<ArgumentOp*>(&op)) {
       rows = argument_rows;
     } else if (auto* agg = dynamic_cast<AggregateOp*>(&op)) {
-      rows = agg->name() == "Aggregate" ? 1 : std::max(1.0, std::min(in, std::pow(in, 0.75)));
+      if (agg->keys().empty()) {
+        rows = 1;
+      } else {
+        // Groups: at most the distinct values of the keys; a key on a node
+        // of a pattern has at most as many as rows when it was bound.
+        double groups = 1;
+        for (const auto& [slot, e] : agg->keys()) {
+          const BoundExpr* x = e;
+          if (x->kind == BoundKind::kProperty && !x->children.empty()) x = x->children[0].get();
+          auto it = x->kind == BoundKind::kSlot ? slot_rows_.find(x->slot) : slot_rows_.end();
+          groups *= it != slot_rows_.end() ? std::max(1.0, it->second) : std::pow(in, 0.75);
+          if (groups > in) break;
+        }
+        rows = std::max(1.0, std::min(in, groups));
+      }
     } else if (auto* sort = dynamic_cast<SortOp*>(&op)) {
       if (auto l = constantNumber(sort->limitExpr())) rows = std::min(in, *l);
     } else if (auto* lim = dynamic_cast<SkipLimitOp*>(&op)) {
@@ -666,6 +702,7 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
   const Parameters& params_;
   std::shared_ptr<const PlanChoiceCache::Entry> cached_;
   PlanChoiceCache::Entry recording_;
+  std::map<int, double> slot_rows_;  // node slot → estimated rows when it was bound
   size_t pattern_index_ = 0;
   std::unordered_map<uint64_t, double> sel_cache_;  // per pattern
   std::unordered_map<uint64_t, double> cache_;      // per pattern
@@ -692,13 +729,17 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
   } else {
     p.input_rows = annotate(*input, 1.0);
   }
+  // Replaying remembered choices needs no estimates.
+  const size_t pattern_index = pattern_index_++;
+  const PatternChoice* replay = nullptr;
+  if (cached_ && pattern_index < cached_->patterns.size()) replay = &cached_->patterns[pattern_index];
   for (const auto& n : g.nodes) {
     if (!n.bound) p.own_slots.insert(n.slot);
-    p.entities[n.slot] = SlotEntity{true, n.labels};
+    if (!replay) p.entities[n.slot] = SlotEntity{true, n.labels};
   }
   for (const auto& r : g.rels) {
     if (!r.bound) p.own_slots.insert(r.slot);
-    p.entities[r.slot] = SlotEntity{false, r.types};
+    if (!replay) p.entities[r.slot] = SlotEntity{false, r.types};
   }
   for (const auto& path : g.paths) {
     if (path.slot >= 0) p.own_slots.insert(path.slot);
@@ -756,9 +797,6 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     }
   }
 
-  const size_t pattern_index = pattern_index_++;
-  const PatternChoice* replay = nullptr;
-  if (cached_ && pattern_index < cached_->patterns.size()) replay = &cached_->patterns[pattern_index];
   p.hinted.assign(g.nodes.size(), false);
   p.access.resize(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -795,7 +833,7 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     if (g.nodes[i].bound) init.nodes |= uint64_t{1} << i;
   }
-  double init_sel = placeReady(p, init, -1);
+  double init_sel = replay ? 1.0 : placeReady(p, init, -1);
   Partial best;
   std::vector<Step> steps;
   if (replay) {
@@ -890,6 +928,7 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
       setEstimate(st.op_rows, st.op_cost);
       matched[static_cast<size_t>(st.node)] = true;
       bound_slots.insert(n.slot);
+      if (p.estimate) slot_rows_[n.slot] = st.rows;
       if (n.labels.size() == 1) labels_checked[static_cast<size_t>(st.node)] = true;
       placeFilters(st.rows, st.cost);
       continue;
@@ -931,6 +970,7 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
       }
       matched[static_cast<size_t>(st.from_left ? rel.right : rel.left)] = true;
       bound_slots.insert(to);
+      if (p.estimate && !st.into) slot_rows_[to] = st.rows;
     }
     op->setDescription(text);
     setEstimate(st.op_rows, st.op_cost);

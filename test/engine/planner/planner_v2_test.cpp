@@ -96,6 +96,20 @@ TEST_F(PlannerV2Test, ExpandsFromTheLowDegreeSideOfAHub) {
   }
 }
 
+TEST_F(PlannerV2Test, RepeatedStatementsReplayTheirChoices) {
+  auto db = open();
+  build(*db);
+  db->refreshStatistics();
+  const std::string q = "MATCH (o:Org {id: $org})<-[:WORKS_AT]-(p:Person) RETURN count(p)";
+  Parameters hub{{"org", Value("hub")}}, leaf{{"org", Value("leaf")}};
+  auto first = db->explain(q, hub, v2());
+  auto again = db->explain(q, hub, v2());  // from the choice cache
+  EXPECT_EQ(first.plan, again.plan);
+  EXPECT_EQ(db->execute(q, hub, v2()).rows[0][0].asInt(), 2000);
+  EXPECT_EQ(db->execute(q, leaf, v2()).rows[0][0].asInt(), 1);  // other values: their own plan
+  EXPECT_EQ(db->execute(q, hub, v2()).rows[0][0].asInt(), 2000);
+}
+
 TEST_F(PlannerV2Test, MissingStatisticsFallBackToDefaultsAndSaySo) {
   DatabaseOptions o;
   o.auto_statistics = false;
