@@ -35,3 +35,12 @@ tck: build
 	  echo "tck: $(BUILD_DIR)/test/tck/tck_runner was not built (no maestro_engine target yet?)"; \
 	  exit 1; fi
 	@$(BUILD_DIR)/test/tck/tck_runner $(TCK_ARGS)
+
+# Planner v1 against v2 on the top-20 benchmark (not part of `make test`):
+# scale 1 by default, results in bench/results/latest.json.
+BENCH_SCALE  ?= 1
+BENCH_RUNS   ?= 10
+BENCH_WARMUP ?= 2
+.PHONY: bench
+bench: build
+	@bash scripts/bench-planner.sh $(BENCH_SCALE) $(BENCH_RUNS) $(BENCH_WARMUP)

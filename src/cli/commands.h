@@ -53,6 +53,7 @@ struct QueryOptions {
   std::vector<std::string> params;  // k=v; v is JSON when it parses, else a string
   bool json = false;
   std::string timeout;  // e.g. 30s
+  std::string planner = "v1";  // v1 | v2
 };
 
 struct ImportOptions {
@@ -68,6 +69,14 @@ struct BenchOptions {
   std::string params;    // params.json from `maestro gen`
   int runs = 20;
   int warmup = 3;
+  bool json = false;
+  std::string planner = "v1";  // v1 | v2 | both (v1 against v2, interleaved)
+  std::string out;             // results JSON (both): e.g. bench/results/latest.json
+};
+
+struct PlannerStatsOptions {
+  std::string dataset;
+  std::string tenant;
   bool json = false;
 };
 
@@ -118,6 +127,7 @@ int runQuery(const CommonOptions& common, const QueryOptions& options);
 int runImport(const CommonOptions& common, const ImportOptions& options);
 int runGen(const GenOptions& options);
 int runBench(const CommonOptions& common, const BenchOptions& options);
+int runPlannerStats(const CommonOptions& common, const PlannerStatsOptions& options);
 
 // Runs `body`, turning maestro::Error into a message on stderr and an exit
 // status (2 for bad input, 1 otherwise).

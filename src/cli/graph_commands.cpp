@@ -17,6 +17,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "engine/main/database.h"
+#include "engine/stats/statistics.h"
 #include "engine/storage/importer.h"
 #include "platform/platform.h"
 #include "tools/bench.h"
@@ -165,6 +166,7 @@ int runQuery(const CommonOptions& common, const QueryOptions& o) {
   engine::Parameters params = parseParams(o.params);
   engine::QueryOptions qopts;
   if (!o.timeout.empty()) qopts.timeout = auth::parseDuration(o.timeout, "--timeout");
+  if (o.planner == "v2") qopts.planner = engine::PlannerVersion::kV2;
   auto platform = openPlatform(common);
   auto dataset = resolveDataset(*platform, o.dataset, o.tenant);
   engine::Database& db = platform->graphs().database(dataset);
@@ -226,6 +228,84 @@ int runImport(const CommonOptions& common, const ImportOptions& o) {
   return 0;
 }
 
+namespace {
+
+int runComparison(engine::Database& db, const std::string& name, double load_s,
+                  const std::vector<tools::Operation>& workload, const Json& params,
+                  const tools::BenchOptions& bo, const BenchOptions& o) {
+  if (db.statisticsStale()) {
+    std::cerr << "planner statistics missing or stale: computing them first\n";
+    db.refreshStatistics();
+  }
+  auto cases = tools::runComparison(db, workload, params, bo);
+  auto summary = tools::summarize(cases);
+  Json out = tools::comparisonJson(cases, summary);
+  out["dataset"] = name;
+  out["nodes"] = db.nodeCount();
+  out["relationships"] = db.relCount();
+  out["runs"] = bo.runs;
+  out["warmup"] = bo.warmup;
+  if (!o.out.empty()) {
+    std::filesystem::path path(o.out);
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    std::ofstream f(path);
+    if (!f) throw Error::badInput("--out: cannot write '" + o.out + "'", "out");
+    f << out.dump(2) << "\n";
+  }
+  if (o.json) {
+    std::cout << out.dump(2) << "\n";
+    return summary.different_answers == 0 ? 0 : 1;
+  }
+  std::cout << "dataset " << name << ": " << db.nodeCount() << " nodes, " << db.relCount()
+            << " relationships; loaded in " << std::fixed << std::setprecision(2) << load_s
+            << " s; v1 and v2 interleaved, at least " << bo.runs << " rounds (up to "
+            << bo.max_runs << " for cheap cases) after " << bo.warmup << " warm-up runs each\n";
+  std::cout << std::left << std::setw(32) << "operation" << std::setw(14) << "case" << std::right
+            << std::setw(8) << "rows" << std::setw(10) << "v1 p50" << std::setw(10) << "v1 p95"
+            << std::setw(10) << "v2 p50" << std::setw(10) << "v2 p95" << std::setw(8) << "ratio"
+            << std::setw(7) << "max q" << "  answers\n";
+  for (const auto& c : cases) {
+    double maxq = c.q_errors.empty() ? 0 : *std::max_element(c.q_errors.begin(), c.q_errors.end());
+    std::cout << std::left << std::setw(32) << c.op_id << std::setw(14) << c.case_name
+              << std::right << std::setw(8) << c.v1.rows << std::setprecision(3) << std::setw(10)
+              << c.v1.p50_ms << std::setw(10) << c.v1.p95_ms << std::setw(10) << c.v2.p50_ms
+              << std::setw(10) << c.v2.p95_ms << std::setprecision(2) << std::setw(8) << c.ratio()
+              << std::setprecision(1) << std::setw(7) << maxq << "  "
+              << (c.same_answers ? "same" : "DIFFERENT: " + c.difference) << "\n";
+  }
+  std::cout << std::setprecision(3) << "geometric mean of p95(v2)/p95(v1): "
+            << summary.geomean_p95_ratio << "\nworst p95 ratio: " << summary.worst_p95_ratio
+            << " (" << summary.worst_case << ")\nq-error over " << summary.q_error_count
+            << " operators of v2's plans: median " << summary.q_error_median << ", p95 "
+            << summary.q_error_p95 << "\ncases with different answers: "
+            << summary.different_answers << "\n";
+  return summary.different_answers == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int runPlannerStats(const CommonOptions& common, const PlannerStatsOptions& o) {
+  auto platform = openPlatform(common);
+  auto dataset = resolveDataset(*platform, o.dataset, o.tenant);
+  engine::Database& db = platform->graphs().database(dataset);
+  auto start = std::chrono::steady_clock::now();
+  auto st = db.refreshStatistics();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.json) {
+    Json out = Json::object();
+    for (const auto& [attr, bucket] : st->toRows()) out[attr] = bucket;
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "statistics of " << dataset.name << " at version " << st->version << ": "
+            << st->label_counts.size() << " labels, " << st->node_props.size()
+            << " node properties, " << st->rel_props.size() << " relationship properties, "
+            << st->degrees.size() << " degree distributions; computed and stored in "
+            << std::fixed << std::setprecision(2) << secs << " s\n";
+  for (const auto& [label, n] : st->label_counts) std::cout << "  :" << label << " " << n << "\n";
+  return 0;
+}
+
 int runBench(const CommonOptions& common, const BenchOptions& o) {
   auto read = [](const std::string& path, const char* what) {
     std::ifstream in(path);
@@ -245,6 +325,8 @@ int runBench(const CommonOptions& common, const BenchOptions& o) {
   tools::BenchOptions bo;
   bo.runs = o.runs;
   bo.warmup = o.warmup;
+  if (o.planner == "both") return runComparison(db, dataset.name, load_s, workload, params, bo, o);
+  if (o.planner == "v2") bo.query_options.planner = engine::PlannerVersion::kV2;
   auto cases = tools::runBenchmark(db, workload, params, bo);
   if (o.json) {
     Json out = {{"dataset", dataset.name},

@@ -173,6 +173,8 @@ int main(int argc, char** argv) {
   query->add_option("--param", query_options.params, "NAME=VALUE (VALUE as JSON, else a string)");
   query->add_flag("--json", query_options.json, "Print the result as JSON");
   query->add_option("--timeout", query_options.timeout, "Time limit, e.g. 30s");
+  query->add_option("--planner", query_options.planner, "v1 (rule-based, default) or v2 (cost-based)")
+      ->check(CLI::IsMember({"v1", "v2"}));
   query->callback([&] { action = [&] { return runQuery(common, query_options); }; });
 
   auto* import = app.add_subcommand("import", "Bulk-load CSV / JSON Lines files into a dataset");
@@ -198,6 +200,24 @@ int main(int argc, char** argv) {
   bench->add_option("--runs", bench_options.runs, "Measured runs per case (default 20)");
   bench->add_option("--warmup", bench_options.warmup, "Unmeasured runs per case (default 3)");
   bench->add_flag("--json", bench_options.json, "Print JSON");
+  bench->add_option("--planner", bench_options.planner,
+                    "v1, v2, or both: v1 against v2 interleaved, answers compared (default v1)")
+      ->check(CLI::IsMember({"v1", "v2", "both"}));
+  bench->add_option("--out", bench_options.out, "With --planner both: write the results JSON here");
+
+  auto* planner = app.add_subcommand("planner", "Query planner tools");
+  planner->require_subcommand(1);
+  auto* planner_stats = planner->add_subcommand(
+      "stats", "Compute a dataset's planner statistics and store them in its region");
+  PlannerStatsOptions planner_stats_options;
+  addCommon(*planner_stats, common);
+  planner_stats->add_option("--dataset", planner_stats_options.dataset,
+                            "Dataset id, TENANT/NAME, or NAME with --tenant")
+      ->required();
+  planner_stats->add_option("--tenant", planner_stats_options.tenant, "Tenant name or id");
+  planner_stats->add_flag("--json", planner_stats_options.json, "Print every statistic as JSON");
+  planner_stats->callback(
+      [&] { action = [&] { return runPlannerStats(common, planner_stats_options); }; });
   bench->callback([&] { action = [&] { return runBench(common, bench_options); }; });
 
   auto* gen = app.add_subcommand("gen", "Write the benchmark data set (CSV) to a directory");

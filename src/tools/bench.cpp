@@ -1,8 +1,10 @@
 #include "tools/bench.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 #include "common/error.h"
@@ -81,6 +83,199 @@ std::vector<BenchCase> runBenchmark(engine::Database& db, const std::vector<Oper
       bc.max_ms = percentile(times, 1.0);
       out.push_back(std::move(bc));
     }
+  }
+  return out;
+}
+
+double qError(double estimated, double actual) {
+  double e = std::max(estimated, 1.0), a = std::max(actual, 1.0);
+  return std::max(e / a, a / e);
+}
+
+namespace {
+
+std::vector<std::string> renderRows(const engine::QueryResult& r) {
+  std::vector<std::string> out;
+  out.reserve(r.rows.size());
+  for (const auto& row : r.rows) {
+    std::string line;
+    for (const auto& v : row) line += toDebugString(v) + " | ";
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+bool hasOrderBy(const std::string& query) {
+  std::string upper = query;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return upper.find("ORDER BY") != std::string::npos;
+}
+
+}  // namespace
+
+std::string compareAnswers(const engine::QueryResult& a, const engine::QueryResult& b,
+                           bool ordered) {
+  auto ra = renderRows(a), rb = renderRows(b);
+  if (ra.size() != rb.size()) {
+    return "row counts differ: " + std::to_string(ra.size()) + " vs " + std::to_string(rb.size());
+  }
+  if (ordered && ra == rb) return {};
+  std::vector<std::string> sa = ra, sb = rb;
+  std::sort(sa.begin(), sa.end());
+  std::sort(sb.begin(), sb.end());
+  if (sa == sb) {
+    if (!ordered) return {};
+    return "same rows in another order";
+  }
+  // collect() gathers in the order rows arrive, which a plan may change:
+  // compare once more with every list's elements sorted.
+  auto canonical = [](const engine::QueryResult& r) {
+    std::function<Value(const Value&)> canon = [&](const Value& v) -> Value {
+      if (!v.isList()) return v;
+      ValueList items;
+      for (const auto& x : v.asList()) items.push_back(canon(x));
+      std::sort(items.begin(), items.end(),
+                [](const Value& x, const Value& y) { return orderCompare(x, y) < 0; });
+      return Value(std::move(items));
+    };
+    std::vector<std::string> out;
+    for (const auto& row : r.rows) {
+      std::string line;
+      for (const auto& v : row) line += toDebugString(canon(v)) + " | ";
+      out.push_back(std::move(line));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  if (canonical(a) == canonical(b)) return {};
+  for (size_t i = 0; i < sa.size(); ++i) {
+    if (sa[i] != sb[i]) return "rows differ, e.g. " + sa[i] + " vs " + sb[i];
+  }
+  return "rows differ";
+}
+
+std::vector<ComparisonCase> runComparison(engine::Database& db,
+                                          const std::vector<Operation>& workload,
+                                          const Json& params_file, const BenchOptions& options) {
+  std::vector<ComparisonCase> out;
+  const Json& queries = params_file.contains("queries") ? params_file["queries"] : params_file;
+  engine::QueryOptions o1 = options.query_options, o2 = options.query_options;
+  o1.planner = engine::PlannerVersion::kV1;
+  o2.planner = engine::PlannerVersion::kV2;
+  for (const auto& op : workload) {
+    std::vector<std::pair<std::string, Json>> cases;
+    if (queries.contains(op.op_id)) {
+      for (const auto& c : queries[op.op_id]) {
+        cases.emplace_back(c.value("case", "default"), c.value("params", Json::object()));
+      }
+    }
+    if (cases.empty()) cases.emplace_back("default", Json::object());
+    for (const auto& [name, p] : cases) {
+      engine::Parameters params = engine::parametersFromJson(p);
+      ComparisonCase cc;
+      cc.op_id = op.op_id;
+      cc.case_name = name;
+      engine::QueryResult r1, r2;
+      for (int i = 0; i < std::max(1, options.warmup); ++i) {
+        r1 = db.execute(op.query, params, o1);
+        r2 = db.execute(op.query, params, o2);
+      }
+      cc.v1.rows = static_cast<int64_t>(r1.rows.size());
+      cc.v2.rows = static_cast<int64_t>(r2.rows.size());
+      cc.difference = compareAnswers(r1, r2, hasOrderBy(op.query));
+      cc.same_answers = cc.difference.empty();
+      std::vector<double> t1, t2;
+      auto timed = [&](const engine::QueryOptions& o) {
+        auto start = std::chrono::steady_clock::now();
+        db.execute(op.query, params, o);
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count();
+      };
+      // A p95 of 10 runs is their maximum: one hiccup of the machine. Cheap
+      // cases get more rounds — as many as fit in about a second, up to
+      // max_runs — so their p95 is a percentile, not an outlier.
+      double first = std::max(timed(o1), timed(o2));
+      int rounds = options.runs;
+      if (first > 0) {
+        rounds = std::max(rounds, std::min(options.max_runs, static_cast<int>(500.0 / first)));
+      }
+      cc.rounds = rounds;
+      for (int i = 0; i < rounds; ++i) {
+        if (i % 2 == 0) {
+          t1.push_back(timed(o1));
+          t2.push_back(timed(o2));
+        } else {
+          t2.push_back(timed(o2));
+          t1.push_back(timed(o1));
+        }
+      }
+      cc.v1.p50_ms = percentile(t1, 0.50);
+      cc.v1.p95_ms = percentile(t1, 0.95);
+      cc.v1.max_ms = percentile(t1, 1.0);
+      cc.v2.p50_ms = percentile(t2, 0.50);
+      cc.v2.p95_ms = percentile(t2, 0.95);
+      cc.v2.max_ms = percentile(t2, 1.0);
+      auto prof = db.execute("PROFILE " + op.query, params, o2);
+      for (const auto& opp : prof.profile) {
+        if (opp.estimated_rows >= 0) {
+          cc.q_errors.push_back(qError(opp.estimated_rows, static_cast<double>(opp.actual_rows)));
+        }
+      }
+      cc.v2_plan = prof.plan;
+      out.push_back(std::move(cc));
+    }
+  }
+  return out;
+}
+
+ComparisonSummary summarize(const std::vector<ComparisonCase>& cases) {
+  ComparisonSummary s;
+  double log_sum = 0;
+  std::vector<double> qs;
+  for (const auto& c : cases) {
+    double r = std::max(c.ratio(), 1e-9);
+    log_sum += std::log(r);
+    if (s.worst_case.empty() || r > s.worst_p95_ratio) {
+      s.worst_p95_ratio = r;
+      s.worst_case = c.op_id + "/" + c.case_name;
+    }
+    qs.insert(qs.end(), c.q_errors.begin(), c.q_errors.end());
+    s.different_answers += !c.same_answers;
+  }
+  if (!cases.empty()) s.geomean_p95_ratio = std::exp(log_sum / static_cast<double>(cases.size()));
+  s.q_error_count = qs.size();
+  if (!qs.empty()) {
+    s.q_error_median = percentile(qs, 0.50);
+    s.q_error_p95 = percentile(qs, 0.95);
+  }
+  return s;
+}
+
+Json comparisonJson(const std::vector<ComparisonCase>& cases, const ComparisonSummary& summary) {
+  Json out = {{"summary",
+               {{"geomean_p95_ratio", summary.geomean_p95_ratio},
+                {"worst_p95_ratio", summary.worst_p95_ratio},
+                {"worst_case", summary.worst_case},
+                {"q_error_median", summary.q_error_median},
+                {"q_error_p95", summary.q_error_p95},
+                {"q_error_operators", summary.q_error_count},
+                {"different_answers", summary.different_answers}}},
+              {"cases", Json::array()}};
+  for (const auto& c : cases) {
+    auto times = [](const PlannerTimes& t) {
+      return Json{{"p50_ms", t.p50_ms}, {"p95_ms", t.p95_ms}, {"max_ms", t.max_ms}, {"rows", t.rows}};
+    };
+    out["cases"].push_back({{"opId", c.op_id},
+                            {"case", c.case_name},
+                            {"rows", c.v1.rows},
+                            {"v1", times(c.v1)},
+                            {"v2", times(c.v2)},
+                            {"p95_ratio", c.ratio()},
+                            {"rounds", c.rounds},
+                            {"same_answers", c.same_answers},
+                            {"difference", c.difference},
+                            {"q_errors", c.q_errors}});
   }
   return out;
 }

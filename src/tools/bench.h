@@ -38,6 +38,8 @@ struct BenchCase {
 struct BenchOptions {
   int runs = 20;
   int warmup = 3;
+  // runComparison: cheap cases get up to this many rounds (~1 s of both).
+  int max_runs = 300;
   engine::QueryOptions query_options;
 };
 
@@ -45,5 +47,56 @@ struct BenchOptions {
 // `params_file` for `options.runs` timed runs.
 std::vector<BenchCase> runBenchmark(engine::Database& db, const std::vector<Operation>& workload,
                                     const Json& params_file, const BenchOptions& options);
+
+// ---- planner comparison (v1 against v2 in the same run) ----------------------
+
+struct PlannerTimes {
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double max_ms = 0;
+  int64_t rows = 0;
+};
+
+struct ComparisonCase {
+  std::string op_id;
+  std::string case_name;
+  PlannerTimes v1, v2;
+  int rounds = 0;  // measured rounds of each
+  bool same_answers = true;
+  std::string difference;        // when not the same: how they differ
+  std::vector<double> q_errors;  // v2's operators with an estimate (PROFILE)
+  std::string v2_plan;           // PROFILE text of v2's plan
+  double ratio() const { return v1.p95_ms > 0 ? v2.p95_ms / v1.p95_ms : 1.0; }
+};
+
+struct ComparisonSummary {
+  double geomean_p95_ratio = 1;
+  double worst_p95_ratio = 1;
+  std::string worst_case;
+  double q_error_median = 1;
+  double q_error_p95 = 1;
+  size_t q_error_count = 0;
+  size_t different_answers = 0;
+};
+
+// Each (operation, case): `warmup` unmeasured runs of each planner, then
+// at least `runs` measured rounds (more for cheap cases, see max_runs),
+// each running v1 and v2 back to back (which goes first alternates), so
+// both see the same machine noise. Answers are
+// compared once (in order when the query has ORDER BY, else as multisets;
+// an ORDER BY … LIMIT that differs only in rows tied at the cut counts as
+// the same when the multisets of the non-tied prefix agree — see
+// sameAnswers). q-errors come from one PROFILE of v2's plan.
+std::vector<ComparisonCase> runComparison(engine::Database& db,
+                                          const std::vector<Operation>& workload,
+                                          const Json& params_file, const BenchOptions& options);
+ComparisonSummary summarize(const std::vector<ComparisonCase>& cases);
+Json comparisonJson(const std::vector<ComparisonCase>& cases, const ComparisonSummary& summary);
+
+// q-error of one estimate: max(est/actual, actual/est), both at least 1.
+double qError(double estimated, double actual);
+// Compares two results; `ordered` when the query sorts. Empty: the same.
+std::string compareAnswers(const engine::QueryResult& a, const engine::QueryResult& b,
+                           bool ordered);
 
 }  // namespace maestro::tools

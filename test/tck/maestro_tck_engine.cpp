@@ -15,9 +15,11 @@ namespace {
 
 class MaestroGraph : public TckGraph {
  public:
-  MaestroGraph(std::unique_ptr<engine::Database> db, std::chrono::milliseconds timeout)
+  MaestroGraph(std::unique_ptr<engine::Database> db, std::chrono::milliseconds timeout,
+               engine::PlannerVersion planner)
       : db_(std::move(db)) {
     options_.timeout = timeout;
+    options_.planner = planner;
   }
 
   ResultTable execute(std::string_view query, const TckParams& params) override {
@@ -70,8 +72,8 @@ class MaestroGraph : public TckGraph {
 }  // namespace
 
 MaestroBackend::MaestroBackend(std::unique_ptr<store::Store> store,
-                               std::chrono::milliseconds timeout)
-    : store_(std::move(store)), timeout_(timeout) {
+                               std::chrono::milliseconds timeout, engine::PlannerVersion planner)
+    : store_(std::move(store)), timeout_(timeout), planner_(planner) {
   // Idempotent, so every worker may do it; the first one creates the tables.
   engine::GraphStore::migrate(*store_);
   // Unique across the workers that share the store, even if a pid is
@@ -85,7 +87,7 @@ MaestroBackend::~MaestroBackend() = default;
 std::unique_ptr<TckGraph> MaestroBackend::newGraph() {
   std::string dataset = prefix_ + std::to_string(next_dataset_++);
   auto db = engine::Database::open(*store_, dataset);
-  return std::make_unique<MaestroGraph>(std::move(db), timeout_);
+  return std::make_unique<MaestroGraph>(std::move(db), timeout_, planner_);
 }
 
 }  // namespace maestro::tck

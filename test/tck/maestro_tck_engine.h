@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/main/database.h"
 #include "store/store.h"
 #include "tck/tck_engine.h"
 
@@ -24,13 +25,15 @@ namespace maestro::tck {
 
 class MaestroBackend : public TckBackend {
  public:
-  MaestroBackend(std::unique_ptr<store::Store> store, std::chrono::milliseconds timeout);
+  MaestroBackend(std::unique_ptr<store::Store> store, std::chrono::milliseconds timeout,
+                 engine::PlannerVersion planner = engine::PlannerVersion::kV1);
   ~MaestroBackend() override;
   std::unique_ptr<TckGraph> newGraph() override;
 
  private:
   std::unique_ptr<store::Store> store_;
   std::chrono::milliseconds timeout_;
+  engine::PlannerVersion planner_;
   std::string prefix_;
   int next_dataset_ = 0;
 };

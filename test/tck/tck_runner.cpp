@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   app.add_option("--floor", floor_file, "fail unless every scenario listed in FILE passes");
   app.add_option("--timeout", timeout_s, "seconds per scenario")->capture_default_str();
   app.add_flag("--no-fork", no_fork, "run in this process (no isolation, no timeout)");
+  std::string planner = "v1";
+  app.add_option("--planner", planner, "v1 (default) or v2: the planner every query uses")
+      ->check(CLI::IsMember({"v1", "v2"}));
   app.add_option("--any-graph", any_graph, "named graph for `Given any graph` (default: empty)");
   try {
     app.parse(argc, argv);
@@ -131,8 +134,10 @@ int main(int argc, char** argv) {
   // and removes; each worker opens its own Store on it.
   maestro::testing::TestDatabase db(maestro::testing::Backend::kSqlite);
   auto timeout = options.timeout;
-  tck::BackendFactory factory = [&db, timeout]() -> std::unique_ptr<tck::TckBackend> {
-    return std::make_unique<tck::MaestroBackend>(db.open(), timeout);
+  auto version = planner == "v2" ? maestro::engine::PlannerVersion::kV2
+                                  : maestro::engine::PlannerVersion::kV1;
+  tck::BackendFactory factory = [&db, timeout, version]() -> std::unique_ptr<tck::TckBackend> {
+    return std::make_unique<tck::MaestroBackend>(db.open(), timeout, version);
   };
   tck::NamedGraphs graphs(graphs_dir);
   tck::SuiteRunner runner(factory, graphs, options);

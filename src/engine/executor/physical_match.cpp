@@ -1,6 +1,7 @@
 // Operators that find nodes and walk relationships: scans, index seeks,
 // expansions (single, variable-length, shortest path) and path building.
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 #include "common/error.h"
@@ -177,8 +178,25 @@ bool ExpandOp::next(ExecContext& ctx, Row& row) {
       if (no_type_matches_ || !from.isNode() || !ctx.graph.nodeAlive(from.nodeId())) continue;
       if (into_ && !input_[to_].isNode()) continue;
       adjacent_.clear();
-      ctx.graph.forEachAdjacent(from.nodeId(), dir_, type_ids_, [&](const Adjacent& a) {
-        adjacent_.push_back(a);
+      NodeId walk = from.nodeId();
+      NodeId want = into_ ? input_[to_].nodeId() : 0;
+      Dir walk_dir = dir_;
+      if (into_ && smaller_side_ && walk != want) {
+        // Degrees per direction are O(1) on the CSR; kBoth adds both.
+        auto deg = [&](NodeId n, Dir d) {
+          if (d == Dir::kBoth) {
+            return ctx.graph.degree(n, Dir::kOut, type_ids_) + ctx.graph.degree(n, Dir::kIn, type_ids_);
+          }
+          return ctx.graph.degree(n, d, type_ids_);
+        };
+        Dir back = dir_ == Dir::kOut ? Dir::kIn : dir_ == Dir::kIn ? Dir::kOut : Dir::kBoth;
+        if (deg(want, back) < deg(walk, dir_)) {
+          std::swap(walk, want);
+          walk_dir = back;
+        }
+      }
+      ctx.graph.forEachAdjacent(walk, walk_dir, type_ids_, [&](const Adjacent& a) {
+        if (!into_ || a.other == want) adjacent_.push_back(a);
         return true;
       });
       pos_ = 0;
@@ -186,7 +204,6 @@ bool ExpandOp::next(ExecContext& ctx, Row& row) {
     }
     while (pos_ < adjacent_.size()) {
       const Adjacent& a = adjacent_[pos_++];
-      if (into_ && input_[to_].nodeId() != a.other) continue;
       if (bound_rel_ && !(input_[rel_].isRel() && input_[rel_].relId() == a.rel)) continue;
       if (!unique_slots_.empty() && usedIn(input_, unique_slots_, a.rel)) continue;
       row = input_;
@@ -223,8 +240,96 @@ bool VarExpandOp::relMatches(ExecContext& ctx, RelId rel, Row& row) {
   return true;
 }
 
+void VarExpandOp::reachable(ExecContext& ctx) {
+  const Graph& g = ctx.graph;
+  ends_.clear();
+  end_pos_ = 0;
+  const NodeId start = input_[from_].nodeId();
+  std::unordered_map<NodeId, int64_t> depth{{start, 0}};
+  std::vector<NodeId> frontier{start}, next;
+  for (int64_t d = 1; d <= max_ && !frontier.empty(); ++d) {
+    next.clear();
+    for (NodeId n : frontier) {
+      g.forEachAdjacent(n, dir_, type_ids_, [&](const Adjacent& a) {
+        ctx.checkDeadline();
+        if (depth.count(a.other)) return true;
+        if (!unique_slots_.empty() && usedIn(input_, unique_slots_, a.rel)) return true;
+        if (!rel_props_.empty() && !relMatches(ctx, a.rel, input_)) return true;
+        depth.emplace(a.other, d);
+        next.push_back(a.other);
+        if (d >= min_) ends_.push_back(a.other);
+        return true;
+      });
+    }
+    std::swap(frontier, next);
+  }
+  if (min_ == 0 || closedTrail(ctx, start)) ends_.insert(ends_.begin(), start);
+}
+
+// Is there a trail (no relationship twice) of 1..max_ relationships from
+// `start` back to it? Depth-first over trails of up to max_ − 1
+// relationships; the last step is a lookup among the start's own
+// relationships.
+bool VarExpandOp::closedTrail(ExecContext& ctx, NodeId start) {
+  const Graph& g = ctx.graph;
+  Dir back = dir_ == Dir::kOut ? Dir::kIn : dir_ == Dir::kIn ? Dir::kOut : Dir::kBoth;
+  // Relationships arriving at the start, by the node they come from.
+  std::unordered_map<NodeId, std::vector<RelId>> into_start;
+  g.forEachAdjacent(start, back, type_ids_, [&](const Adjacent& a) {
+    if (!unique_slots_.empty() && usedIn(input_, unique_slots_, a.rel)) return true;
+    if (!rel_props_.empty() && !relMatches(ctx, a.rel, input_)) return true;
+    into_start[a.other].push_back(a.rel);
+    return true;
+  });
+  if (into_start.empty()) return false;
+  std::vector<RelId> used;
+  std::function<bool(NodeId, int64_t)> dfs = [&](NodeId at, int64_t len) -> bool {
+    // Close the trail from here with one more relationship.
+    if (len + 1 <= max_) {
+      auto it = into_start.find(at);
+      if (it != into_start.end()) {
+        for (RelId r : it->second) {
+          if (std::find(used.begin(), used.end(), r) == used.end()) return true;
+        }
+      }
+    }
+    if (len + 2 > max_) return false;
+    bool found = false;
+    g.forEachAdjacent(at, dir_, type_ids_, [&](const Adjacent& a) {
+      ctx.checkDeadline();
+      if (std::find(used.begin(), used.end(), a.rel) != used.end()) return true;
+      if (!unique_slots_.empty() && usedIn(input_, unique_slots_, a.rel)) return true;
+      if (!rel_props_.empty() && !relMatches(ctx, a.rel, input_)) return true;
+      used.push_back(a.rel);
+      found = dfs(a.other, len + 1);
+      used.pop_back();
+      return !found;
+    });
+    return found;
+  };
+  return dfs(start, 0);
+}
+
 bool VarExpandOp::next(ExecContext& ctx, Row& row) {
   const Graph& g = ctx.graph;
+  if (distinct_ends_) {
+    for (;;) {
+      if (have_input_ && end_pos_ < ends_.size()) {
+        row = input_;
+        row[rel_] = Value();
+        row[to_] = Value::node(ends_[end_pos_++]);
+        return true;
+      }
+      have_input_ = false;
+      if (!child()->pull(ctx, input_)) return false;
+      const Value& from = input_[from_];
+      if (no_type_matches_ && min_ > 0) continue;
+      if (!from.isNode() || !g.nodeAlive(from.nodeId())) continue;
+      if (max_ < min_) continue;
+      have_input_ = true;
+      reachable(ctx);
+    }
+  }
   auto expandFrom = [&](NodeId node) {
     Frame f;
     g.forEachAdjacent(node, dir_, type_ids_, [&](const Adjacent& a) {

@@ -93,12 +93,16 @@ class ExpandOp final : public Operator {
   // The relationship is already bound (by an earlier clause) in `rel`: only
   // it qualifies.
   void setBoundRel() { bound_rel_ = true; }
+  // ExpandInto only: per row, walk the adjacency of whichever end has the
+  // smaller degree (a hub on one side then costs nothing). Planner v2.
+  void setIntoFromSmallerSide() { smaller_side_ = true; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;
 
  private:
   bool bound_rel_ = false;
+  bool smaller_side_ = false;
   int from_, rel_, to_;
   std::vector<std::string> types_;
   std::vector<RelTypeId> type_ids_;
@@ -124,14 +128,30 @@ class VarExpandOp final : public Operator {
         max_(max_hops), into_(into), unique_slots_(std::move(unique_slots)),
         rel_props_(std::move(rel_props)) {}
   void open(ExecContext& ctx, const Row& argument) override;
-  std::string name() const override { return "VarLengthExpand"; }
+  std::string name() const override {
+    return distinct_ends_ ? "VarLengthExpand(Pruning)" : "VarLengthExpand";
+  }
   std::string details() const override;
+  // Each end node once per input row, found breadth-first, instead of one
+  // row per path; the relationship list is left null. Only for a planner
+  // that knows the rows feed a DISTINCT and the list is never read, with
+  // min_hops ≤ 1, a bounded max_hops and `into` off (planner v2). Exact
+  // under relationship uniqueness: a node at BFS distance d ≥ 1 is the end
+  // of a shortest path, which repeats no relationship; the start node
+  // itself (distance 0) is an end only through a closed trail, which is
+  // searched for separately.
+  void setDistinctEnds() { distinct_ends_ = true; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;
 
  private:
   bool relMatches(ExecContext& ctx, RelId rel, Row& row);
+  void reachable(ExecContext& ctx);
+  bool closedTrail(ExecContext& ctx, NodeId start);
+  bool distinct_ends_ = false;
+  std::vector<NodeId> ends_;
+  size_t end_pos_ = 0;
   int from_, rel_, to_;
   std::vector<std::string> types_;
   std::vector<RelTypeId> type_ids_;
@@ -282,6 +302,7 @@ class AggregateOp final : public Operator {
   void open(ExecContext& ctx, const Row& argument) override;
   std::string name() const override { return keys_.empty() ? "Aggregate" : "GroupAggregate"; }
   std::string details() const override;
+  const std::vector<std::pair<int, const BoundExpr*>>& keys() const { return keys_; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;
@@ -326,6 +347,8 @@ class SortOp final : public Operator {
   void open(ExecContext& ctx, const Row& argument) override;
   std::string name() const override { return limit_ ? "Top" : "Sort"; }
   std::string details() const override;
+  const BoundExpr* skipExpr() const { return skip_; }
+  const BoundExpr* limitExpr() const { return limit_; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;
@@ -346,6 +369,8 @@ class SkipLimitOp final : public Operator {
   void open(ExecContext& ctx, const Row& argument) override;
   std::string name() const override { return limit_ ? "Limit" : "Skip"; }
   std::string details() const override;
+  const BoundExpr* skipExpr() const { return skip_; }
+  const BoundExpr* limitExpr() const { return limit_; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;

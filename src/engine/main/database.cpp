@@ -15,6 +15,8 @@
 #include "engine/executor/physical_operators.h"
 #include "engine/parser/parser.h"
 #include "engine/planner/planner.h"
+#include "engine/stats/statistics.h"
+#include "engine/stats/stats_store.h"
 #include "engine/storage/graph_store.h"
 
 namespace maestro::engine {
@@ -100,6 +102,7 @@ struct Compiled {
   ast::Query ast;
   BoundQuery bound;
   Plan plan;
+  std::shared_ptr<const stats::GraphStatistics> stats;
 };
 
 // Optimistic writers that lose a race retry this often before giving up.
@@ -116,13 +119,25 @@ void backoff(int attempt) {
 
 struct Database::Impl {
   Impl(store::Store& s, std::string id, DatabaseOptions o)
-      : store(s), dataset_id(std::move(id)), options(o), graph_store(s),
+      : store(s), dataset_id(std::move(id)), options(std::move(o)), graph_store(s), stats_store(s),
         graph(std::make_unique<Graph>()) {}
 
   store::Store& store;
   std::string dataset_id;
   DatabaseOptions options;
   GraphStore graph_store;
+  stats::StatsStore stats_store;
+
+  // Planner statistics: the pointer is swapped under stats_mutex; a
+  // refresh runs under refresh_mutex (one at a time) and the graph's shared
+  // lock. `stats_changes` counts entities changed since they were computed.
+  mutable std::mutex stats_mutex;
+  std::shared_ptr<const stats::GraphStatistics> statistics;
+  std::string stats_problem;  // why none could be loaded
+  int64_t stats_changes = 0;
+  std::mutex refresh_mutex;
+  // Planner v2's choices per statement, parameters and statistics.
+  mutable PlanChoiceCache choice_cache;
 
   // Guards `graph` and `version`: shared for reads, exclusive for writes,
   // replay and reload.
@@ -138,6 +153,104 @@ struct Database::Impl {
     int64_t v = graph_store.load(dataset_id, *fresh);
     graph = std::move(fresh);
     version = v;
+    loadStatistics();
+  }
+
+  // Statistics never stop a dataset from opening: a failure to read them
+  // leaves none (and says why in the plans' hints).
+  void loadStatistics() {
+    std::shared_ptr<const stats::GraphStatistics> loaded;
+    std::string problem;
+    try {
+      loaded = stats_store.load(dataset_id);
+    } catch (const Error& e) {
+      problem = e.message();
+      log::warn("planner statistics unreadable", {{"dataset", dataset_id}, {"error", e.message()}});
+    }
+    std::lock_guard lock(stats_mutex);
+    choice_cache.clear();
+    statistics = loaded;
+    stats_problem = problem;
+    stats_changes = 0;
+    if (loaded) {
+      auto drift = [](int64_t a, int64_t b) { return a > b ? a - b : b - a; };
+      stats_changes = drift(loaded->node_count, static_cast<int64_t>(graph->nodeCount())) +
+                      drift(loaded->rel_count, static_cast<int64_t>(graph->relCount()));
+      if (loaded->version != version && stats_changes == 0) stats_changes = 1;
+    }
+  }
+
+  void noteChanges(int64_t n) {
+    std::lock_guard lock(stats_mutex);
+    stats_changes += n;
+  }
+
+  bool staleLocked() const {
+    if (!statistics) return true;
+    double seen = static_cast<double>(statistics->node_count + statistics->rel_count);
+    return static_cast<double>(stats_changes) > options.stale_fraction * std::max(seen, 1.0) ||
+           (seen == 0 && stats_changes > 0);
+  }
+
+  std::shared_ptr<const stats::GraphStatistics> computeAndStore() {
+    std::lock_guard refresh(refresh_mutex);
+    std::shared_ptr<const stats::GraphStatistics> fresh;
+    {
+      std::shared_lock lock(mutex);
+      auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      fresh = stats::computeStatistics(*graph, version, now_ms);
+    }
+    try {
+      stats_store.save(dataset_id,
+                       options.statistics_owner.empty() ? dataset_id : options.statistics_owner,
+                       *fresh);
+    } catch (const Error& e) {
+      // Kept in memory anyway: the next process computes its own.
+      log::warn("planner statistics not saved", {{"dataset", dataset_id}, {"error", e.message()}});
+    }
+    std::lock_guard lock(stats_mutex);
+    choice_cache.clear();
+    statistics = fresh;
+    stats_problem.clear();
+    stats_changes = 0;
+    return fresh;
+  }
+
+  // Before a v2 plan: refresh stale or missing statistics if allowed and no
+  // other thread is already at it (that thread's result is used next time).
+  void maybeRefreshStatistics() {
+    if (!options.auto_statistics) return;
+    {
+      std::lock_guard lock(stats_mutex);
+      if (!staleLocked()) return;
+    }
+    {
+      std::shared_lock lock(mutex);
+      if (graph->nodeCount() == 0 && graph->relCount() == 0) return;
+    }
+    std::unique_lock busy(refresh_mutex, std::try_to_lock);
+    if (!busy.owns_lock()) return;
+    busy.unlock();
+    computeAndStore();
+  }
+
+  // The statistics for a plan and a note for its hints.
+  std::pair<std::shared_ptr<const stats::GraphStatistics>, std::string> statsForPlan() const {
+    std::lock_guard lock(stats_mutex);
+    if (!statistics) {
+      return {nullptr, "statistics: missing" +
+                           (stats_problem.empty() ? std::string() : " (" + stats_problem + ")") +
+                           " — estimates use defaults"};
+    }
+    if (staleLocked()) {
+      return {statistics, "statistics: stale (computed at version " +
+                              std::to_string(statistics->version) + ", " +
+                              std::to_string(stats_changes) +
+                              " entities changed since) — estimates may be off"};
+    }
+    return {statistics, "statistics: version " + std::to_string(statistics->version)};
   }
 
   // Brings the in-memory graph up to the store's head: replays the change
@@ -162,19 +275,63 @@ struct Database::Impl {
       load();
       return;
     }
+    auto before = static_cast<int64_t>(graph->nodeCount() + graph->relCount());
     for (const auto& rec : records) {
       ChangeSet::apply(*graph, rec.record);
       version = rec.version;
     }
+    auto after = static_cast<int64_t>(graph->nodeCount() + graph->relCount());
+    noteChanges(std::max<int64_t>(static_cast<int64_t>(records.size()),
+                                  after > before ? after - before : before - after));
   }
 
-  Compiled compile(std::string_view text, const QueryOptions& options) const {
+  Compiled compile(std::string_view text, const Parameters& params,
+                   const QueryOptions& options) const {
     Compiled c;
     c.ast = parseQuery(text);
     c.bound = bindQuery(c.ast, graph->catalog());
     if (options.bind_hook) options.bind_hook->rewrite(c.bound, graph->catalog());
-    c.plan = planQueryV1(c.bound, *graph);
+    if (options.planner == PlannerVersion::kV2) {
+      auto [st, note] = statsForPlan();
+      // The choices depend on the text, the parameter values, the
+      // statistics (and what they said about themselves), the schema and
+      // any rewrite.
+      std::string key(text);
+      key += '\x1f';
+      std::vector<const std::pair<const std::string, Value>*> sorted;
+      for (const auto& kv : params) sorted.push_back(&kv);
+      std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      for (const auto* kv : sorted) key += kv->first + '=' + toDebugString(kv->second) + '\x1e';
+      const Catalog& cat = graph->catalog();
+      key += '\x1f' + note + '\x1f' + std::to_string(reinterpret_cast<uintptr_t>(st.get())) + ':' +
+             std::to_string(cat.labels().size()) + ':' + std::to_string(cat.relTypes().size()) + ':' +
+             std::to_string(cat.propertyKeys().size()) + ':' + std::to_string(cat.indexes().size()) +
+             ':' + std::to_string(reinterpret_cast<uintptr_t>(options.bind_hook));
+      c.plan = planQueryV2(c.bound, *graph, params, st.get(), note, &choice_cache, key);
+      c.stats = std::move(st);  // kept alive while the plan is
+    } else {
+      c.plan = planQueryV1(c.bound, *graph);
+    }
     return c;
+  }
+
+  static std::string planText(const Plan& plan, bool profile) {
+    std::string out = describePlan(*plan.root, profile);
+    if (!plan.hints.empty()) {
+      out += "hints:\n";
+      for (const auto& h : plan.hints) out += "  - " + h + "\n";
+    }
+    return out;
+  }
+
+  static void collectProfile(const Operator& op, int depth, QueryResult& r) {
+    QueryResult::OperatorProfile p;
+    p.depth = depth;
+    p.name = op.name();
+    p.estimated_rows = op.estimated_rows;
+    p.actual_rows = op.actual_rows;
+    r.profile.push_back(std::move(p));
+    for (const auto& c : op.children()) collectProfile(*c, depth + 1, r);
   }
 
   // Runs a compiled statement and collects its result. The caller holds the
@@ -202,7 +359,11 @@ struct Database::Impl {
     for (const auto& r : result.rows) {
       for (const auto& v : r) snapshot(*graph, v, result);
     }
-    if (profile) result.plan = describePlan(*c.plan.root, true);
+    if (profile) {
+      result.plan = planText(c.plan, true);
+      collectProfile(*c.plan.root, 0, result);
+    }
+    result.plan_hints = c.plan.hints;
     if (changes) result.counters = changes->counters();
     return result;
   }
@@ -211,14 +372,16 @@ struct Database::Impl {
                       const QueryOptions& options) {
     auto start = Clock::now();
     catchUp();
+    if (options.planner == PlannerVersion::kV2) maybeRefreshStatistics();
     {
       std::shared_lock lock(mutex);
-      Compiled c = compile(text, options);
+      Compiled c = compile(text, params, options);
       double compile_ms = msSince(start);
       if (c.ast.mode == ast::Query::Mode::kExplain) {
         QueryResult r;
         r.columns = c.plan.columns;
-        r.plan = describePlan(*c.plan.root, false);
+        r.plan = planText(c.plan, false);
+        r.plan_hints = c.plan.hints;
         r.version = version;
         r.compile_ms = compile_ms;
         return r;
@@ -244,7 +407,7 @@ struct Database::Impl {
     for (int attempt = 0;; ++attempt) {
       catchUp();
       std::unique_lock lock(mutex);
-      Compiled c = compile(text, options);
+      Compiled c = compile(text, params, options);
       double compile_ms = msSince(start);
       auto exec_start = Clock::now();
       ChangeSet changes(*graph);
@@ -258,6 +421,11 @@ struct Database::Impl {
       if (!changes.empty()) {
         try {
           version = graph_store.commit(dataset_id, version, *graph, changes);
+          const Counters& k = changes.counters();
+          noteChanges(std::max<int64_t>(
+              1, k.nodes_created + k.nodes_deleted + k.relationships_created +
+                     k.relationships_deleted + k.properties_set + k.labels_added +
+                     k.labels_removed));
         } catch (const Error& e) {
           changes.rollback();
           // Another process committed first: catch up and run again, after
@@ -297,18 +465,35 @@ QueryResult Database::execute(std::string_view query, const Parameters& params,
   return impl_->execute(query, params, options);
 }
 
-QueryResult Database::explain(std::string_view query, const Parameters&,
+QueryResult Database::explain(std::string_view query, const Parameters& params,
                               const QueryOptions& options) {
   impl_->catchUp();
+  if (options.planner == PlannerVersion::kV2) impl_->maybeRefreshStatistics();
   std::shared_lock lock(impl_->mutex);
   auto start = Clock::now();
-  Compiled c = impl_->compile(query, options);
+  Compiled c = impl_->compile(query, params, options);
   QueryResult r;
   r.columns = c.plan.columns;
-  r.plan = describePlan(*c.plan.root, false);
+  r.plan = Impl::planText(c.plan, false);
+  r.plan_hints = c.plan.hints;
   r.version = impl_->version;
   r.compile_ms = msSince(start);
   return r;
+}
+
+std::shared_ptr<const stats::GraphStatistics> Database::refreshStatistics() {
+  impl_->catchUp();
+  return impl_->computeAndStore();
+}
+
+std::shared_ptr<const stats::GraphStatistics> Database::statistics() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  return impl_->statistics;
+}
+
+bool Database::statisticsStale() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  return impl_->staleLocked();
 }
 
 const std::string& Database::datasetId() const { return impl_->dataset_id; }

@@ -74,7 +74,17 @@ struct QueryResult {
   // lists, maps and paths), as they were when the statement finished.
   std::unordered_map<uint64_t, NodeSnapshot> nodes;
   std::unordered_map<uint64_t, RelSnapshot> rels;
-  std::string plan;  // EXPLAIN / PROFILE: the operator tree
+  std::string plan;  // EXPLAIN / PROFILE: the operator tree, then the planner's hints
+  std::vector<std::string> plan_hints;  // what the planner chose and why (every statement)
+  // PROFILE: every operator in plan order (depth-first), with its estimate
+  // (-1: none) and what it really produced.
+  struct OperatorProfile {
+    int depth = 0;
+    std::string name;
+    double estimated_rows = -1;
+    int64_t actual_rows = 0;
+  };
+  std::vector<OperatorProfile> profile;
   int64_t version = 0;  // the dataset version the result reflects
   double compile_ms = 0;
   double execute_ms = 0;
@@ -91,7 +101,18 @@ struct QueryResult {
 struct DatabaseOptions {
   // Replay at most this many change records before reloading instead.
   int64_t max_replay = 1000;
+  // Planner statistics (engine/stats): recomputed automatically, when a
+  // v2 plan is wanted, once the entities changed since they were computed
+  // exceed this share of the entities they saw (or there are none).
+  bool auto_statistics = true;
+  double stale_fraction = 0.2;
+  // Written into selectivity_hist.tenant_id; empty: the dataset id.
+  std::string statistics_owner;
 };
+
+namespace stats {
+struct GraphStatistics;
+}
 
 class Database {
  public:
@@ -108,6 +129,13 @@ class Database {
   // here; the plan text is returned in QueryResult::plan.
   QueryResult explain(std::string_view query, const Parameters& params = {},
                       const QueryOptions& options = {});
+
+  // Computes the planner statistics now, stores them in the region store
+  // and uses them from the next statement on.
+  std::shared_ptr<const stats::GraphStatistics> refreshStatistics();
+  // The statistics in use (null: none), and whether they are stale.
+  std::shared_ptr<const stats::GraphStatistics> statistics() const;
+  bool statisticsStale() const;
 
   const std::string& datasetId() const;
   int64_t version() const;

@@ -68,6 +68,17 @@ CREATE TABLE graph_changes (
 // Same tables; BYTEA for blobs, and no WITHOUT ROWID (a SQLite-only
 // clustering option: there rows live in the primary-key B-tree, which keeps
 // id-ordered bulk inserts and full-dataset scans sequential).
+constexpr std::string_view kStatsSchema = R"sql(
+CREATE TABLE selectivity_hist (
+  dataset_id TEXT NOT NULL,
+  tenant_id TEXT NOT NULL,
+  attr TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (dataset_id, attr)
+);
+)sql";
+
 constexpr std::string_view kPostgresSchema = R"sql(
 CREATE TABLE graph_head (
   dataset_id TEXT PRIMARY KEY,
@@ -354,6 +365,11 @@ GraphStore::GraphStore(store::Store& store) : store_(store) {}
 std::span<const store::Migration> GraphStore::migrations() {
   static const store::Migration kMigrations[] = {
       {1, "graph tables", std::string(kSqliteSchema), std::string(kPostgresSchema)},
+      // Planner statistics (engine/stats/stats_store.h): the seed's table,
+      // keyed by dataset as well, since the engine knows datasets, not
+      // tenants; tenant_id is whatever the opener passes (the platform: the
+      // dataset's tenant).
+      {2, "planner statistics", std::string(kStatsSchema), std::string(kStatsSchema)},
   };
   return kMigrations;
 }
@@ -372,7 +388,8 @@ void GraphStore::dropDataset(const std::string& dataset_id) {
   auto lease = store_.acquire();
   store::Transaction tx(*lease, store::TxMode::kWrite);
   for (const char* table :
-       {"graph_rels", "graph_nodes", "graph_catalog", "graph_changes", "graph_head"}) {
+       {"graph_rels", "graph_nodes", "graph_catalog", "graph_changes", "selectivity_hist",
+        "graph_head"}) {
     tx->execute(std::string("DELETE FROM ") + table + " WHERE dataset_id = $1", {dataset_id});
   }
   tx.commit();

@@ -13,7 +13,11 @@ engine::Database& Graphs::database(const tenancy::Dataset& dataset) {
   // Loading happens outside the map's lock; a failed load leaves the flag
   // unset, so the next request tries again.
   std::call_once(entry->once, [&] {
-    entry->db = engine::Database::open(regions_.store(dataset.home_region), dataset.id);
+    // The engine keys statistics by dataset; the tenant is recorded beside
+    // them (selectivity_hist.tenant_id), as the seed's table has it.
+    engine::DatabaseOptions options;
+    options.statistics_owner = dataset.tenant_id;
+    entry->db = engine::Database::open(regions_.store(dataset.home_region), dataset.id, options);
   });
   return *entry->db;
 }
