@@ -179,17 +179,6 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
 
   // ---- estimation helpers -------------------------------------------------
 
-  std::set<int> boundSlots(const Pattern& p, uint64_t nodes, uint64_t rels) const {
-    std::set<int> s;
-    for (size_t i = 0; i < p.g->nodes.size(); ++i) {
-      if (nodes >> i & 1) s.insert(p.g->nodes[i].slot);
-    }
-    for (size_t r = 0; r < p.g->rels.size(); ++r) {
-      if (rels >> r & 1) s.insert(p.g->rels[r].slot);
-    }
-    return s;
-  }
-
   // Places predicates that became ready; returns their selectivity
   // (cached by the set of predicates: the DP asks for the same sets often).
   double placeReady(const Pattern& p, Partial& s, int skip_consumed) {
@@ -240,9 +229,65 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
       }
     }
     int via = s.arrived_by[static_cast<size_t>(node)];
+    // Reached from a node found at plan time: sample its neighbours' real
+    // degrees (a hub's neighbours are not average nodes, and not the
+    // size-biased ones either).
+    if (via >= 0) {
+      const PatternRel& vr = p.g->rels[static_cast<size_t>(via)];
+      int prev = vr.left == node ? vr.right : vr.left;
+      for (const Step& st : s.steps) {
+        if (st.kind != Step::Kind::kStart || st.node != prev || !st.access->probed) continue;
+        Dir arrive = vr.left == prev ? vr.dir : reverse(vr.dir);
+        const auto& ids = *st.access->probed;
+        return cached(4, static_cast<uint64_t>(node), r,
+                      static_cast<uint64_t>(dir) << 8 | static_cast<uint64_t>(via), [&] {
+                        return sampledFanout(ids, vr.types, arrive, rel.types, dir);
+                      });
+      }
+    }
     bool reached = via >= 0 && p.g->rels[static_cast<size_t>(via)].types == rel.types;
     return cached(2, static_cast<uint64_t>(node), r, static_cast<uint64_t>(dir) << 1 | reached,
                   [&] { return est_.fanout(n.labels, rel.types, dir, reached); });
+  }
+
+  // Mean degree along (types, dir) of up to 64 neighbours (evenly spaced)
+  // of `from` along (via_types, arrive), less the relationship they were
+  // reached over when the next step may walk it back (it cannot: a pattern
+  // uses a relationship once).
+  double sampledFanout(const std::vector<NodeId>& from, const std::vector<std::string>& via_types,
+                       Dir arrive, const std::vector<std::string>& types, Dir dir) {
+    auto ids = [&](const std::vector<std::string>& names) {
+      std::vector<RelTypeId> out;
+      for (const auto& t : names) {
+        if (auto id = graph_.catalog().relTypes().find(t)) out.push_back(*id);
+      }
+      return out;
+    };
+    const std::vector<RelTypeId> via_ids = ids(via_types), next_ids = ids(types);
+    if ((!via_types.empty() && via_ids.empty()) || (!types.empty() && next_ids.empty())) return 0;
+    std::vector<NodeId> sample;
+    for (NodeId n : from) {
+      size_t deg = arrive == Dir::kBoth ? graph_.degree(n, Dir::kOut, via_ids) + graph_.degree(n, Dir::kIn, via_ids)
+                                        : graph_.degree(n, arrive, via_ids);
+      size_t stride = std::max<size_t>(1, deg / 64), i = 0;
+      graph_.forEachAdjacent(n, arrive, via_ids, [&](const Adjacent& a) {
+        if (i++ % stride == 0) sample.push_back(a.other);
+        return sample.size() < 64 * from.size();
+      });
+    }
+    if (sample.empty()) return 0;
+    double total = 0;
+    for (NodeId n : sample) {
+      if (dir == Dir::kBoth) {
+        total += static_cast<double>(graph_.degree(n, Dir::kOut, next_ids) + graph_.degree(n, Dir::kIn, next_ids));
+      } else {
+        total += static_cast<double>(graph_.degree(n, dir, next_ids));
+      }
+    }
+    double mean = total / static_cast<double>(sample.size());
+    bool shares_type = via_types.empty() || types.empty() || via_types == types;
+    if (shares_type && (dir == Dir::kBoth || dir == reverse(arrive))) mean = std::max(0.0, mean - 1);
+    return mean;
   }
 
   // Probability that a relationship from a bound node ends at one given
