@@ -4,7 +4,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "common/error.h"
 #include "common/json.h"
 #include "graphql/graphql.h"
 #include "platform/auth/principal.h"
@@ -54,6 +56,36 @@ std::string operationTenant(platform::Platform& platform, const auth::Principal&
 ops::Operation resolveOperation(platform::Platform& platform, const auth::Principal& who,
                                 const std::string& op_id,
                                 const std::optional<std::string>& tenant_id);
+
+// Building blocks of resolvers.
+template <typename T>
+const T& source(const graphql::FieldContext& f) {
+  return std::any_cast<const T&>(f.parent);
+}
+
+template <typename T>
+graphql::Resolved objects(const std::vector<T>& items, const char* type) {
+  std::vector<graphql::Resolved> out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(graphql::Resolved::object(item, type));
+  return graphql::Resolved::list(std::move(out));
+}
+
+template <typename T>
+graphql::Resolved optionalLeaf(const std::optional<T>& v) {
+  return v ? graphql::Resolved::leaf(*v) : graphql::Resolved::null();
+}
+
+// A nullable field's "there is none the caller may see".
+template <typename F>
+graphql::Resolved orNull(F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (e.code() == Code::kNotFound) return graphql::Resolved::null();
+    throw;
+  }
+}
 
 void bindScalars(graphql::SchemaBuilder& b);
 void bindAuthDirective(graphql::SchemaBuilder& b, platform::Platform& platform);

@@ -16,27 +16,6 @@ using graphql::FieldContext;
 using graphql::Resolved;
 namespace bp = blueprint;
 
-template <typename T>
-const T& source(const FieldContext& f) {
-  return std::any_cast<const T&>(f.parent);
-}
-
-template <typename T>
-Resolved objects(const std::vector<T>& items, const char* type) {
-  std::vector<Resolved> out;
-  out.reserve(items.size());
-  for (const auto& item : items) out.push_back(Resolved::object(item, type));
-  return Resolved::list(std::move(out));
-}
-
-Resolved optionalTime(const std::optional<int64_t>& ms) {
-  return ms ? Resolved::leaf(*ms) : Resolved::null();
-}
-
-Resolved optionalJson(const std::optional<Json>& v) {
-  return v ? Resolved::leaf(*v) : Resolved::null();
-}
-
 // An argument the schema declares Int!/Int (coerced by the engine).
 std::optional<int64_t> intArg(const FieldContext& f, const char* name) {
   auto it = f.args.find(name);
@@ -100,9 +79,9 @@ Resolved bindingField(const FieldContext& f) {
   if (n == "overrides") return Resolved::leaf(b.overrides);
   if (n == "autoFix") return Resolved::leaf(b.auto_fix);
   if (n == "createdAt") return Resolved::leaf(b.created_at);
-  if (n == "lastCheckedAt") return optionalTime(b.last_checked_at);
+  if (n == "lastCheckedAt") return optionalLeaf(b.last_checked_at);
   if (n == "openDrifts") return Resolved::leaf(b.open_drifts);
-  if (n == "driftFreeSince") return optionalTime(b.drift_free_since);
+  if (n == "driftFreeSince") return optionalLeaf(b.drift_free_since);
   throw Error::internal("BlueprintBinding." + std::string(n) + " has no resolver");
 }
 
@@ -111,8 +90,8 @@ Resolved driftOpField(const FieldContext& f) {
   const auto& n = f.field_name;
   if (n == "op") return Resolved::leaf(op.op);
   if (n == "path") return Resolved::leaf(op.path);
-  if (n == "expected") return optionalJson(op.expected);
-  if (n == "actual") return optionalJson(op.actual);
+  if (n == "expected") return optionalLeaf(op.expected);
+  if (n == "actual") return optionalLeaf(op.actual);
   if (n == "ignoredBy") return op.ignored_by ? Resolved::leaf(*op.ignored_by) : Resolved::null();
   throw Error::internal("DriftOperation." + std::string(n) + " has no resolver");
 }
@@ -141,7 +120,7 @@ Resolved recordField(const FieldContext& f) {
   if (n == "actual") return Resolved::leaf(d.actual);
   if (n == "firstSeen") return Resolved::leaf(d.first_seen);
   if (n == "lastSeen") return Resolved::leaf(d.last_seen);
-  if (n == "resolvedAt") return optionalTime(d.resolved_at);
+  if (n == "resolvedAt") return optionalLeaf(d.resolved_at);
   if (n == "resolution") return d.resolution ? Resolved::leaf(*d.resolution) : Resolved::null();
   throw Error::internal("DriftRecord." + std::string(n) + " has no resolver");
 }
@@ -152,8 +131,8 @@ Resolved historyField(const FieldContext& f) {
   if (n == "tenantId") return Resolved::leaf(h.binding.tenant_id);
   if (n == "records") return objects(h.records, "DriftRecord");
   if (n == "openDrifts") return Resolved::leaf(h.binding.open_drifts);
-  if (n == "driftFreeSince") return optionalTime(h.binding.drift_free_since);
-  if (n == "lastCheckedAt") return optionalTime(h.binding.last_checked_at);
+  if (n == "driftFreeSince") return optionalLeaf(h.binding.drift_free_since);
+  if (n == "lastCheckedAt") return optionalLeaf(h.binding.last_checked_at);
   throw Error::internal("DriftHistory." + std::string(n) + " has no resolver");
 }
 
@@ -180,16 +159,6 @@ Resolved previewField(const FieldContext& f) {
   if (n == "changes") return objects(p.changes, "DriftOperation");
   if (n == "patch") return Resolved::leaf(p.patch);
   throw Error::internal("BlueprintUpgradePreview." + std::string(n) + " has no resolver");
-}
-
-template <typename F>
-Resolved orNull(F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    if (e.code() == Code::kNotFound) return Resolved::null();
-    throw;
-  }
 }
 
 }  // namespace

@@ -131,7 +131,7 @@ Resolved countersField(const FieldContext& f) {
       {"indexesAdded", "indexes_added"},
       {"indexesRemoved", "indexes_removed"},
   };
-  const auto& counters = std::any_cast<const Json&>(f.parent);
+  const auto& counters = source<Json>(f);
   for (const auto& [field, key] : kNames) {
     if (f.field_name == field) return Resolved::leaf(counters.value(key, 0));
   }
@@ -139,7 +139,7 @@ Resolved countersField(const FieldContext& f) {
 }
 
 Resolved resultField(const FieldContext& f) {
-  const auto& r = std::any_cast<const ResultSource&>(f.parent);
+  const auto& r = source<ResultSource>(f);
   const auto& n = f.field_name;
   if (n == "columns") {
     std::vector<Resolved> cols;
@@ -185,7 +185,7 @@ void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
     return Resolved::object(Json{{"columns", r.columns}, {"plan", r.plan}}, "Plan");
   });
   b.allFields("Plan", [](const FieldContext& f) {
-    const auto& plan = std::any_cast<const Json&>(f.parent);
+    const auto& plan = source<Json>(f);
     if (f.field_name == "plan") return Resolved::leaf(plan["plan"]);
     std::vector<Resolved> cols;
     for (const auto& c : plan["columns"]) cols.push_back(Resolved::leaf(c));

@@ -13,10 +13,6 @@ namespace {
 using graphql::FieldContext;
 using graphql::Resolved;
 
-Resolved optionalNumber(const std::optional<double>& v) {
-  return v ? Resolved::leaf(*v) : Resolved::null();
-}
-
 std::string modeEnum(planner::Mode mode) {
   switch (mode) {
     case planner::Mode::kV1: return "V1";
@@ -27,7 +23,7 @@ std::string modeEnum(planner::Mode mode) {
 }
 
 Resolved plannerField(const FieldContext& f) {
-  const auto& s = std::any_cast<const planner::OperationPlanner&>(f.parent);
+  const auto& s = source<planner::OperationPlanner>(f);
   const auto& n = f.field_name;
   if (n == "opId") return Resolved::leaf(s.op_id);
   if (n == "tenantId") return Resolved::leaf(s.tenant_id);
@@ -37,18 +33,16 @@ Resolved plannerField(const FieldContext& f) {
   if (n == "mismatches") return Resolved::leaf(s.mismatches);
   if (n == "v1") return Resolved::object(s.v1, "PlannerStats");
   if (n == "v2") return Resolved::object(s.v2, "PlannerStats");
-  if (n == "p95Delta") return optionalNumber(s.p95_delta);
-  if (n == "activationBlocked") {
-    return s.activation_blocked ? Resolved::leaf(*s.activation_blocked) : Resolved::null();
-  }
+  if (n == "p95Delta") return optionalLeaf(s.p95_delta);
+  if (n == "activationBlocked") return optionalLeaf(s.activation_blocked);
   throw Error::internal("OperationPlanner." + std::string(n) + " has no resolver");
 }
 
 Resolved statsField(const FieldContext& f) {
-  const auto& s = std::any_cast<const planner::PlannerStats&>(f.parent);
+  const auto& s = source<planner::PlannerStats>(f);
   if (f.field_name == "samples") return Resolved::leaf(s.samples);
-  if (f.field_name == "p50Ms") return optionalNumber(s.p50_ms);
-  return optionalNumber(s.p95_ms);
+  if (f.field_name == "p50Ms") return optionalLeaf(s.p50_ms);
+  return optionalLeaf(s.p95_ms);
 }
 
 }  // namespace

@@ -17,43 +17,15 @@ Resolved strings(const std::vector<std::string>& items) {
   return Resolved::list(std::move(out));
 }
 
-Resolved optional(const std::optional<std::string>& s) {
-  return s ? Resolved::leaf(*s) : Resolved::null();
-}
-
-template <typename T>
-Resolved objects(const std::vector<T>& items, const char* type) {
-  std::vector<Resolved> out;
-  out.reserve(items.size());
-  for (const auto& item : items) out.push_back(Resolved::object(item, type));
-  return Resolved::list(std::move(out));
-}
-
-template <typename T>
-const T& source(const FieldContext& f) {
-  return std::any_cast<const T&>(f.parent);
-}
-
-// A nullable field's "there is none the caller may see".
-template <typename F>
-Resolved orNull(F&& f) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    if (e.code() == Code::kNotFound) return Resolved::null();
-    throw;
-  }
-}
-
 Resolved principalField(const FieldContext& f) {
   const auto& p = source<auth::Principal>(f);
   const auto& n = f.field_name;
   if (n == "subject") return Resolved::leaf(p.subject);
-  if (n == "tenantId") return optional(p.tenant_id);
+  if (n == "tenantId") return optionalLeaf(p.tenant_id);
   if (n == "platform") return Resolved::leaf(p.platform);
   if (n == "scopes") return strings({p.scopes.begin(), p.scopes.end()});
-  if (n == "clearance") return optional(p.clearance);
-  if (n == "purpose") return optional(p.purpose);
+  if (n == "clearance") return optionalLeaf(p.clearance);
+  if (n == "purpose") return optionalLeaf(p.purpose);
   throw Error::internal("Principal." + std::string(n) + " has no resolver");
 }
 
@@ -124,7 +96,7 @@ void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platfo
     if (n == "createdAt") return Resolved::leaf(t.created_at);
     if (n == "config") return Resolved::leaf(t.config);
     if (n == "configVersion") return Resolved::leaf(t.config_version);
-    if (n == "blueprint") return optional(t.blueprint);
+    if (n == "blueprint") return optionalLeaf(t.blueprint);
     if (n == "datasets") {
       return objects(tenancy.listDatasets(caller(f), t.id), "Dataset");
     }
