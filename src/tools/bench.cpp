@@ -51,19 +51,31 @@ std::vector<Operation> parseWorkload(const std::string& text) {
   return ops;
 }
 
+namespace {
+
+// The (case name, parameters) pairs of one operation in a params.json
+// ({"queries": {opId: [{"case", "params"}…]}} or the inner object alone);
+// one "default" case without parameters when it names none.
+std::vector<std::pair<std::string, Json>> parameterCases(const Json& params_file,
+                                                         const std::string& op_id) {
+  const Json& queries = params_file.contains("queries") ? params_file["queries"] : params_file;
+  std::vector<std::pair<std::string, Json>> cases;
+  if (queries.contains(op_id)) {
+    for (const auto& c : queries[op_id]) {
+      cases.emplace_back(c.value("case", "default"), c.value("params", Json::object()));
+    }
+  }
+  if (cases.empty()) cases.emplace_back("default", Json::object());
+  return cases;
+}
+
+}  // namespace
+
 std::vector<BenchCase> runBenchmark(engine::Database& db, const std::vector<Operation>& workload,
                                     const Json& params_file, const BenchOptions& options) {
   std::vector<BenchCase> out;
-  const Json& queries = params_file.contains("queries") ? params_file["queries"] : params_file;
   for (const auto& op : workload) {
-    std::vector<std::pair<std::string, Json>> cases;
-    if (queries.contains(op.op_id)) {
-      for (const auto& c : queries[op.op_id]) {
-        cases.emplace_back(c.value("case", "default"), c.value("params", Json::object()));
-      }
-    }
-    if (cases.empty()) cases.emplace_back("default", Json::object());
-    for (const auto& [name, p] : cases) {
+    for (const auto& [name, p] : parameterCases(params_file, op.op_id)) {
       engine::Parameters params = engine::parametersFromJson(p);
       BenchCase bc;
       bc.op_id = op.op_id;
@@ -159,19 +171,11 @@ std::vector<ComparisonCase> runComparison(engine::Database& db,
                                           const std::vector<Operation>& workload,
                                           const Json& params_file, const BenchOptions& options) {
   std::vector<ComparisonCase> out;
-  const Json& queries = params_file.contains("queries") ? params_file["queries"] : params_file;
   engine::QueryOptions o1 = options.query_options, o2 = options.query_options;
   o1.planner = engine::PlannerVersion::kV1;
   o2.planner = engine::PlannerVersion::kV2;
   for (const auto& op : workload) {
-    std::vector<std::pair<std::string, Json>> cases;
-    if (queries.contains(op.op_id)) {
-      for (const auto& c : queries[op.op_id]) {
-        cases.emplace_back(c.value("case", "default"), c.value("params", Json::object()));
-      }
-    }
-    if (cases.empty()) cases.emplace_back("default", Json::object());
-    for (const auto& [name, p] : cases) {
+    for (const auto& [name, p] : parameterCases(params_file, op.op_id)) {
       engine::Parameters params = engine::parametersFromJson(p);
       ComparisonCase cc;
       cc.op_id = op.op_id;
