@@ -138,6 +138,7 @@ struct Database::Impl {
   std::mutex refresh_mutex;
   // Planner v2's choices per statement, parameters and statistics.
   mutable PlanChoiceCache choice_cache;
+  LatencyCalibration calibration;
 
   // Guards `graph` and `version`: shared for reads, exclusive for writes,
   // replay and reload.
@@ -289,6 +290,7 @@ struct Database::Impl {
                    const QueryOptions& options) const {
     Compiled c;
     c.ast = parseQuery(text);
+    if (!options.hints.empty()) attachHints(c.ast, parseHints(options.hints));
     c.bound = bindQuery(c.ast, graph->catalog());
     if (options.bind_hook) options.bind_hook->rewrite(c.bound, graph->catalog());
     if (options.planner == PlannerVersion::kV2) {
@@ -297,6 +299,7 @@ struct Database::Impl {
       // statistics (and what they said about themselves), the schema and
       // any rewrite.
       std::string key(text);
+      key += '\x1f' + options.hints;
       key += '\x1f';
       std::vector<const std::pair<const std::string, Value>*> sorted;
       for (const auto& kv : params) sorted.push_back(&kv);
@@ -324,11 +327,22 @@ struct Database::Impl {
     return out;
   }
 
+  // EXPLAIN's answer: the plan text, its operators with their estimates.
+  static void describe(const Plan& plan, QueryResult& r) {
+    r.columns = plan.columns;
+    r.plan = planText(plan, false);
+    r.plan_hints = plan.hints;
+    r.estimated_cost = estimatedCost(*plan.root);
+    collectProfile(*plan.root, 0, r);
+  }
+
   static void collectProfile(const Operator& op, int depth, QueryResult& r) {
     QueryResult::OperatorProfile p;
     p.depth = depth;
     p.name = op.name();
+    p.detail = op.describe();
     p.estimated_rows = op.estimated_rows;
+    p.estimated_cost = op.estimated_cost;
     p.actual_rows = op.actual_rows;
     r.profile.push_back(std::move(p));
     for (const auto& c : op.children()) collectProfile(*c, depth + 1, r);
@@ -364,6 +378,8 @@ struct Database::Impl {
       collectProfile(*c.plan.root, 0, result);
     }
     result.plan_hints = c.plan.hints;
+    result.estimated_cost = estimatedCost(*c.plan.root);
+    result.actual_cost = actualCost(*c.plan.root);
     if (changes) result.counters = changes->counters();
     return result;
   }
@@ -380,8 +396,7 @@ struct Database::Impl {
       if (c.ast.mode == ast::Query::Mode::kExplain) {
         QueryResult r;
         r.columns = c.plan.columns;
-        r.plan = planText(c.plan, false);
-        r.plan_hints = c.plan.hints;
+        describe(c.plan, r);
         r.version = version;
         r.compile_ms = compile_ms;
         return r;
@@ -392,6 +407,7 @@ struct Database::Impl {
         r.version = version;
         r.compile_ms = compile_ms;
         r.execute_ms = msSince(exec_start);
+        calibration.record(r.actual_cost, r.compile_ms + r.execute_ms);
         return r;
       }
       if (options.read_only) {
@@ -444,6 +460,7 @@ struct Database::Impl {
       r.version = version;
       r.compile_ms = compile_ms;
       r.execute_ms = msSince(exec_start);
+      calibration.record(r.actual_cost, r.compile_ms + r.execute_ms);
       return r;
     }
   }
@@ -473,12 +490,14 @@ QueryResult Database::explain(std::string_view query, const Parameters& params,
   auto start = Clock::now();
   Compiled c = impl_->compile(query, params, options);
   QueryResult r;
-  r.columns = c.plan.columns;
-  r.plan = Impl::planText(c.plan, false);
-  r.plan_hints = c.plan.hints;
+  Impl::describe(c.plan, r);
   r.version = impl_->version;
   r.compile_ms = msSince(start);
   return r;
+}
+
+LatencyEstimate Database::estimateLatency(double cost) const {
+  return impl_->calibration.estimate(cost);
 }
 
 std::shared_ptr<const stats::GraphStatistics> Database::refreshStatistics() {

@@ -26,6 +26,7 @@
 #include "common/value.h"
 #include "engine/graph/change_set.h"
 #include "engine/graph/graph.h"
+#include "engine/planner/calibration.h"
 
 namespace maestro::store {
 class Store;
@@ -50,6 +51,9 @@ struct QueryOptions {
   std::chrono::milliseconds timeout{0};  // 0: none
   const BindHook* bind_hook = nullptr;
   bool read_only = false;  // refuse statements that write (Error::forbidden)
+  // Planner hints kept apart from the text (a persisted operation's), as
+  // `USING …` clauses: each goes to the first MATCH with its variable.
+  std::string hints;
 };
 
 struct NodeSnapshot {
@@ -76,15 +80,22 @@ struct QueryResult {
   std::unordered_map<uint64_t, RelSnapshot> rels;
   std::string plan;  // EXPLAIN / PROFILE: the operator tree, then the planner's hints
   std::vector<std::string> plan_hints;  // what the planner chose and why (every statement)
-  // PROFILE: every operator in plan order (depth-first), with its estimate
-  // (-1: none) and what it really produced.
+  // EXPLAIN and PROFILE: every operator in plan order (depth-first), with
+  // its estimates (-1: none) and, under PROFILE, what it really produced.
   struct OperatorProfile {
     int depth = 0;
     std::string name;
+    std::string detail;  // e.g. "p:Person(id)" for a NodeIndexSeek
     double estimated_rows = -1;
+    double estimated_cost = -1;  // cumulative: the operator and its inputs
     int64_t actual_rows = 0;
   };
   std::vector<OperatorProfile> profile;
+  // The planner's estimate of the plan's cost (-1 when it has none: v1),
+  // and, once it ran, the cost model applied to what the operators really
+  // did (planner/calibration.h) — the same units, for budgets.
+  double estimated_cost = -1;
+  double actual_cost = 0;
   int64_t version = 0;  // the dataset version the result reflects
   double compile_ms = 0;
   double execute_ms = 0;
@@ -136,6 +147,10 @@ class Database {
   // The statistics in use (null: none), and whether they are stale.
   std::shared_ptr<const stats::GraphStatistics> statistics() const;
   bool statisticsStale() const;
+
+  // What a statement of `cost` (planner units) should take on this
+  // dataset, calibrated on the statements it has run (planner/calibration.h).
+  LatencyEstimate estimateLatency(double cost) const;
 
   const std::string& datasetId() const;
   int64_t version() const;

@@ -135,6 +135,15 @@ class Parser {
     return query;
   }
 
+  // `USING …` clauses and nothing else (hints kept beside a persisted
+  // operation); empty text is no hints.
+  std::vector<ast::Hint> parseHintList() {
+    std::vector<ast::Hint> hints;
+    while (atKeyword("USING")) hints.push_back(parseHint());
+    if (!at(TokenKind::kEnd)) failExpected("USING INDEX, USING SCAN, USING JOIN or end of input");
+    return hints;
+  }
+
  private:
   // ---- nesting and context guards -------------------------------------------
 
@@ -1505,6 +1514,49 @@ class Parser {
 ast::Query parseQuery(std::string_view text) {
   Parser parser(text, parser::tokenize(text));
   return parser.parseStatement();
+}
+
+std::vector<ast::Hint> parseHints(std::string_view text) {
+  Parser parser(text, parser::tokenize(text));
+  return parser.parseHintList();
+}
+
+namespace {
+
+std::string hintVariable(const ast::Hint& h) {
+  return h.kind == ast::Hint::Kind::kJoin ? h.join_variables.front() : h.variable;
+}
+
+bool binds(const ast::Pattern& pattern, const std::string& variable) {
+  for (const auto& part : pattern.parts) {
+    for (const auto& n : part.nodes) {
+      if (n.variable == variable) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void attachHints(ast::Query& query, const std::vector<ast::Hint>& hints) {
+  for (const auto& hint : hints) {
+    const std::string variable = hintVariable(hint);
+    bool attached = false;
+    for (auto& part : query.parts) {
+      for (auto& clause : part.clauses) {
+        auto* match = std::get_if<ast::MatchClause>(&clause.body);
+        if (match == nullptr || !binds(match->pattern, variable)) continue;
+        match->hints.push_back(hint);
+        attached = true;
+        break;
+      }
+    }
+    if (!attached) {
+      throw Error::badInput("hint on '" + variable + "': no MATCH of the query has a node '" +
+                                variable + "'",
+                            "hints");
+    }
+  }
 }
 
 }  // namespace maestro::engine

@@ -19,11 +19,19 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "engine/parser/ast.h"
 
 namespace maestro::engine {
 
 ast::Query parseQuery(std::string_view text);
+
+// Hints kept apart from a query's text (a persisted operation's): `USING
+// INDEX n:L(p)`, `USING SCAN n:L`, `USING JOIN ON n`, in any number.
+std::vector<ast::Hint> parseHints(std::string_view text);
+// Gives each hint to the first MATCH (in every part of a UNION) with a node
+// of the hint's variable; Error::badInput naming the variable when none has.
+void attachHints(ast::Query& query, const std::vector<ast::Hint>& hints);
 
 }  // namespace maestro::engine

@@ -1166,5 +1166,43 @@ TEST(ParserRobustnessTest, TruncatedAndMutatedInputNeverCrashes) {
   EXPECT_GT(failed, 0);
 }
 
+// ---- hints kept apart from the query (persisted operations) -------------------
+
+TEST(ParserHintsTest, ParsesAListOfUsingClausesAndNothingElse) {
+  auto hints = parseHints("USING INDEX p:Person(id) using scan q:Org USING JOIN ON x, y");
+  ASSERT_EQ(hints.size(), 3u);
+  EXPECT_EQ(hints[0].kind, ast::Hint::Kind::kIndex);
+  EXPECT_EQ(hints[0].properties, std::vector<std::string>{"id"});
+  EXPECT_EQ(hints[1].label, "Org");
+  EXPECT_EQ(hints[2].join_variables, (std::vector<std::string>{"x", "y"}));
+  EXPECT_TRUE(parseHints("").empty());
+  for (const char* bad : {"USING INDEX p:Person", "MATCH (n) RETURN n", "USING SCAN p:Person RETURN 1"}) {
+    try {
+      parseHints(bad);
+      ADD_FAILURE() << bad << ": no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Code::kBadInput) << bad;
+    }
+  }
+}
+
+TEST(ParserHintsTest, AttachesEachHintToTheFirstMatchWithItsVariable) {
+  ast::Query q = parseQuery("MATCH (a:A) WITH a MATCH (a)-->(b:B) RETURN b");
+  attachHints(q, parseHints("USING SCAN b:B USING SCAN a:A"));
+  const auto& first = std::get<ast::MatchClause>(q.parts[0].clauses[0].body);
+  const auto& second = std::get<ast::MatchClause>(q.parts[0].clauses[2].body);
+  ASSERT_EQ(first.hints.size(), 1u);
+  EXPECT_EQ(first.hints[0].variable, "a");
+  ASSERT_EQ(second.hints.size(), 1u);
+  EXPECT_EQ(second.hints[0].variable, "b");
+  try {
+    attachHints(q, parseHints("USING SCAN c:C"));
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Code::kBadInput);
+    EXPECT_NE(e.message().find("no MATCH of the query has a node 'c'"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace maestro::engine
