@@ -9,6 +9,7 @@
 #include "common/encoding.h"
 #include "common/error.h"
 #include "features/blueprint/blueprints.h"
+#include "features/planner/budgets.h"
 #include "features/planner/planner_control.h"
 #include "platform/platform.h"
 
@@ -88,12 +89,13 @@ std::string_view schemaSdl() { return kSchemaSdl; }
 
 struct Api::Impl {
   Impl(platform::Platform& p, ApiOptions o)
-      : platform(p), options(o), persisted(p.control()), planner(p) {}
+      : platform(p), options(o), persisted(p.control()), planner(p), budgets(p) {}
 
   platform::Platform& platform;
   ApiOptions options;
   PersistedQueries persisted;
   planner::PlannerControl planner;
+  planner::Budgets budgets;
   std::shared_ptr<const graphql::ExecutableSchema> schema;
   std::unique_ptr<blueprint::Blueprints> own_blueprints;
 };
@@ -104,8 +106,8 @@ Api::Api(platform::Platform& platform, ApiOptions options)
   bindScalars(b);
   bindAuthDirective(b, platform);
   bindPlatformResolvers(b, platform);
-  bindGraphResolvers(b, platform, impl_->planner);
-  bindPlannerResolvers(b, platform, impl_->planner);
+  bindGraphResolvers(b, platform, impl_->planner, impl_->budgets);
+  bindPlannerResolvers(b, platform, impl_->planner, impl_->budgets);
   blueprint::Blueprints* blueprints = options.blueprints;
   if (blueprints == nullptr) {
     impl_->own_blueprints = std::make_unique<blueprint::Blueprints>(platform);

@@ -17,6 +17,7 @@ class Platform;
 }
 namespace maestro::planner {
 class PlannerControl;
+class Budgets;
 }
 namespace maestro::blueprint {
 class Blueprints;
@@ -91,9 +92,9 @@ void bindScalars(graphql::SchemaBuilder& b);
 void bindAuthDirective(graphql::SchemaBuilder& b, platform::Platform& platform);
 void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platform);
 void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
-                        planner::PlannerControl& planner);
+                        planner::PlannerControl& planner, planner::Budgets& budgets);
 void bindPlannerResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
-                          planner::PlannerControl& planner);
+                          planner::PlannerControl& planner, planner::Budgets& budgets);
 void bindBlueprintResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
                             blueprint::Blueprints& blueprints);
 

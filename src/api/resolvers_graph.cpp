@@ -1,10 +1,14 @@
 // Resolvers that run Cypher: ad-hoc statements, EXPLAIN/PROFILE, persisted
 // operations and their registration.
 #include <algorithm>
+#include <cmath>
 
 #include "api/context.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "engine/main/database.h"
+#include "engine/stats/statistics.h"
+#include "features/planner/budgets.h"
 #include "features/planner/planner_control.h"
 #include "features/planner/shadow.h"
 #include "platform/platform.h"
@@ -66,13 +70,31 @@ void auditWrite(platform::Platform& platform, const auth::Principal& who,
   auditEvent(platform, who, dataset.tenant_id, "graph.write", dataset.id, std::move(details));
 }
 
-Resolved runCypher(platform::Platform& platform, const FieldContext& f, bool read_only) {
+// The pre-flight budget check: planner v2's estimate of the statement,
+// priced and reserved on the tenant's day (features/planner/budgets.h).
+// Tenants without a GraphQL budget skip the estimate.
+planner::Budgets::Reservation reserveBudget(planner::Budgets& budgets, engine::Database& db,
+                                            const std::string& tenant_id, std::string_view query,
+                                            const engine::Parameters& params,
+                                            engine::QueryOptions options) {
+  if (!budgets.policy(tenant_id).usd_day) return {};
+  options.planner = engine::PlannerVersion::kV2;
+  double cost = db.explain(query, params, options).estimated_cost;
+  return budgets.reserve(tenant_id, std::max(cost, 0.0));
+}
+
+Resolved runCypher(platform::Platform& platform, planner::Budgets& budgets,
+                   const FieldContext& f, bool read_only) {
   const auth::Principal& who = caller(f);
   tenancy::Dataset dataset = platform.tenancy().getDataset(who, requiredArg(f, "datasetId"));
   requireAdHocAllowed(platform, dataset);
   auto params = engine::parametersFromJson(paramsArg(f, "params"));
-  engine::Connection conn(platform.graphs().database(dataset), optionsFor(f, read_only));
-  engine::QueryResult r = conn.query(requiredArg(f, "query"), params);
+  engine::Database& db = platform.graphs().database(dataset);
+  std::string query = requiredArg(f, "query");
+  engine::QueryOptions options = optionsFor(f, read_only);
+  auto reservation = reserveBudget(budgets, db, dataset.tenant_id, query, params, options);
+  engine::QueryResult r = db.execute(query, params, options);
+  reservation.settle(r.actual_cost);
   auditWrite(platform, who, dataset, r, "cypher");
   return resultOf(r);
 }
@@ -81,7 +103,7 @@ Resolved runCypher(platform::Platform& platform, const FieldContext& f, bool rea
 // sampled fraction of read-only runs the other planner runs too and the two
 // answers are compared (shadow planning).
 Resolved runOp(platform::Platform& platform, planner::PlannerControl& planner,
-               const FieldContext& f, bool read_only) {
+               planner::Budgets& budgets, const FieldContext& f, bool read_only) {
   const auth::Principal& who = caller(f);
   ops::Operation op =
       resolveOperation(platform, who, requiredArg(f, "opId"), optionalArg(f, "tenantId"));
@@ -91,7 +113,10 @@ Resolved runOp(platform::Platform& platform, planner::PlannerControl& planner,
   auto decision = planner.decide(op.tenant_id, op.op_id, read_only);
   engine::QueryOptions options = optionsFor(f, read_only);
   options.planner = decision.answer;
+  options.hints = op.hints;
+  auto reservation = reserveBudget(budgets, db, op.tenant_id, op.query, params, options);
   engine::QueryResult r = db.execute(op.query, params, options);
+  reservation.settle(r.actual_cost);  // the shadow run is the platform's, not the tenant's
   planner.recordLatency(op.tenant_id, op.op_id, decision.answer, r.compile_ms + r.execute_ms);
   if (decision.shadow) {
     options.planner = *decision.shadow;
@@ -155,19 +180,118 @@ Resolved resultField(const FieldContext& f) {
   throw Error::internal("QueryResult." + std::string(n) + " has no resolver");
 }
 
+// What planPreview's hints say of a plan: where it starts, the indexes it
+// seeks, the joins it makes, and the planner's own notes.
+Json planHints(const engine::QueryResult& plan) {
+  Json hints = Json::object();
+  Json indexes = Json::array(), joins = Json::array();
+  const engine::QueryResult::OperatorProfile* start = nullptr;
+  for (const auto& op : plan.profile) {
+    bool access = op.name == "NodeIndexSeek" || op.name == "NodeByLabelScan" ||
+                  op.name == "AllNodesScan";
+    // The deepest access is the first one to run.
+    if (access && (start == nullptr || op.depth > start->depth)) start = &op;
+    if (op.name == "NodeIndexSeek") indexes.push_back(op.detail);
+    if (op.name == "ExpandInto" || op.name.find("Join") != std::string::npos) {
+      joins.push_back(op.name + " " + op.detail);
+    }
+  }
+  if (start != nullptr) {
+    hints["start"] = {{"operator", start->name}, {"detail", start->detail},
+                      {"estimatedRows", start->estimated_rows}};
+  }
+  hints["indexes"] = std::move(indexes);
+  hints["joins"] = std::move(joins);
+  if (!plan.profile.empty()) hints["estimatedRows"] = plan.profile.front().estimated_rows;
+  hints["notes"] = plan.plan_hints;
+  return hints;
+}
+
+Json statisticsHint(const engine::Database& db) {
+  auto st = db.statistics();
+  if (!st) return {{"state", "missing"}, {"note", "planned with default selectivities"}};
+  return {{"state", db.statisticsStale() ? "stale" : "fresh"},
+          {"computedAt", formatRfc3339(st->computed_at_ms)},
+          {"version", st->version},
+          {"datasetVersion", db.version()}};
+}
+
+Json latencyHint(const engine::LatencyEstimate& e) {
+  Json j = {{"estP50Ms", e.p50_ms}, {"estP95Ms", e.p95_ms}, {"samples", e.samples},
+            {"calibrated", e.calibrated}};
+  if (!e.calibrated) {
+    j["model"] = "default: too few observed statements on this dataset to calibrate";
+    return j;
+  }
+  j["model"] = "log(ms) = intercept + slope * log(1 + cost); p95 adds the residuals' 95th percentile";
+  j["slope"] = e.slope;
+  j["intercept"] = e.intercept;
+  // The calibration's error, measured on the observations it was fitted to.
+  j["error"] = {{"p95Coverage", e.coverage}, {"medianRelativeError", e.median_error}};
+  return j;
+}
+
+// planPreview: planner v2's plan of a persisted operation with these
+// variables, its cost, the calibrated p95 and, with a budget, its price.
+// Nothing runs and nothing is reserved.
+Resolved planPreview(platform::Platform& platform, planner::Budgets& budgets,
+                     const FieldContext& f) {
+  const auth::Principal& who = caller(f);
+  ops::Operation op =
+      resolveOperation(platform, who, requiredArg(f, "opId"), optionalArg(f, "tenantId"));
+  tenancy::Dataset dataset = platform.tenancy().getDataset(who, op.dataset_id);
+  auto params = engine::parametersFromJson(paramsArg(f, "vars"), "vars");
+  engine::Database& db = platform.graphs().database(dataset);
+  engine::QueryOptions options = optionsFor(f, true);
+  options.read_only = false;  // a write operation may be previewed too
+  options.planner = engine::PlannerVersion::kV2;
+  options.hints = op.hints;
+  engine::QueryResult plan = db.explain(op.query, params, options);
+  double cost = std::max(plan.estimated_cost, 0.0);
+  engine::LatencyEstimate latency = db.estimateLatency(cost);
+
+  Json hints = planHints(plan);
+  hints["planner"] = "v2";
+  hints["statistics"] = statisticsHint(db);
+  hints["latency"] = latencyHint(latency);
+  planner::BudgetPolicy policy = budgets.policy(op.tenant_id);
+  if (policy.usd_day) {
+    planner::BudgetDay day = budgets.today(auth::Principal::localOperator(), op.tenant_id);
+    double price = cost * policy.usd_per_cost_unit;
+    hints["budget"] = {{"estimatedUsd", price},
+                       {"budgetUsd", *policy.usd_day},
+                       {"spentUsd", day.spent_usd},
+                       {"reservedUsd", day.reserved_usd},
+                       {"wouldExceed", day.spent_usd + day.reserved_usd + price > *policy.usd_day}};
+  }
+  return Resolved::object(Json{{"cost", cost},
+                               {"estP95Ms", static_cast<int64_t>(std::ceil(latency.p95_ms))},
+                               {"hints", std::move(hints)}},
+                          "PlanPreview");
+}
+
 }  // namespace
 
 void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
-                        planner::PlannerControl& planner) {
-  b.field("Query", "cypher",
-          [&platform](const FieldContext& f) { return runCypher(platform, f, true); });
-  b.field("Mutation", "cypher",
-          [&platform](const FieldContext& f) { return runCypher(platform, f, false); });
-  b.field("Query", "runOp", [&platform, &planner](const FieldContext& f) {
-    return runOp(platform, planner, f, true);
+                        planner::PlannerControl& planner, planner::Budgets& budgets) {
+  b.field("Query", "cypher", [&platform, &budgets](const FieldContext& f) {
+    return runCypher(platform, budgets, f, true);
   });
-  b.field("Mutation", "runOp", [&platform, &planner](const FieldContext& f) {
-    return runOp(platform, planner, f, false);
+  b.field("Mutation", "cypher", [&platform, &budgets](const FieldContext& f) {
+    return runCypher(platform, budgets, f, false);
+  });
+  b.field("Query", "runOp", [&platform, &planner, &budgets](const FieldContext& f) {
+    return runOp(platform, planner, budgets, f, true);
+  });
+  b.field("Mutation", "runOp", [&platform, &planner, &budgets](const FieldContext& f) {
+    return runOp(platform, planner, budgets, f, false);
+  });
+  b.field("Query", "planPreview", [&platform, &budgets](const FieldContext& f) {
+    return planPreview(platform, budgets, f);
+  });
+  b.allFields("PlanPreview", [](const FieldContext& f) {
+    const auto& p = source<Json>(f);
+    return Resolved::leaf(p.at(std::string(f.field_name)));
   });
   b.allFields("QueryResult", resultField);
   b.allFields("QueryCounters", countersField);
@@ -202,8 +326,17 @@ void bindGraphResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
     if (auto it = f.args.find("purposes"); it != f.args.end() && it->is_array()) {
       for (const auto& p : *it) spec.purposes.push_back(p.get<std::string>());
     }
-    // A query that does not compile is refused now, not at its first run.
-    platform.graphs().database(dataset).explain(spec.query, {}, optionsFor(f, false));
+    spec.hints = optionalArg(f, "hints").value_or("");
+    // A query that does not compile, or hints planner v2 cannot honour, are
+    // refused now, not at the first run.
+    engine::Database& db = platform.graphs().database(dataset);
+    engine::QueryOptions options = optionsFor(f, false);
+    db.explain(spec.query, {}, options);
+    if (!spec.hints.empty()) {
+      options.hints = spec.hints;
+      options.planner = engine::PlannerVersion::kV2;
+      db.explain(spec.query, {}, options);
+    }
     return Resolved::object(platform.ops().registerOp(who, dataset, spec).first,
                             "PersistedOperation");
   });

@@ -4,6 +4,7 @@
 
 #include "api/context.h"
 #include "common/error.h"
+#include "features/planner/budgets.h"
 #include "features/planner/planner_control.h"
 #include "platform/platform.h"
 
@@ -45,10 +46,36 @@ Resolved statsField(const FieldContext& f) {
   return optionalLeaf(s.p95_ms);
 }
 
+Resolved budgetField(const FieldContext& f) {
+  const auto& d = source<planner::BudgetDay>(f);
+  const auto& n = f.field_name;
+  if (n == "tenantId") return Resolved::leaf(d.tenant_id);
+  if (n == "day") return Resolved::leaf(d.day);
+  if (n == "budgetUsd") return optionalLeaf(d.policy.usd_day);
+  if (n == "usdPerCostUnit") return Resolved::leaf(d.policy.usd_per_cost_unit);
+  if (n == "spentUsd") return Resolved::leaf(d.spent_usd);
+  if (n == "reservedUsd") return Resolved::leaf(d.reserved_usd);
+  if (n == "remainingUsd") {
+    if (!d.policy.usd_day) return Resolved::null();
+    return Resolved::leaf(std::max(0.0, *d.policy.usd_day - d.spent_usd - d.reserved_usd));
+  }
+  if (n == "queries") return Resolved::leaf(d.queries);
+  if (n == "refused") return Resolved::leaf(d.refused);
+  throw Error::internal("GraphqlBudget." + std::string(n) + " has no resolver");
+}
+
 }  // namespace
 
 void bindPlannerResolvers(graphql::SchemaBuilder& b, platform::Platform& platform,
-                          planner::PlannerControl& planner) {
+                          planner::PlannerControl& planner, planner::Budgets& budgets) {
+  b.field("Query", "graphqlBudget", [&platform, &budgets](const FieldContext& f) {
+    auto tenant = optionalArg(f, "tenantId");
+    if (!tenant) tenant = caller(f).tenant_id;
+    if (!tenant) throw Error::badInput("tenantId: platform tokens must name the tenant", "tenantId");
+    std::string id = platform.tenancy().getTenant(caller(f), *tenant).id;
+    return Resolved::object(budgets.today(caller(f), id), "GraphqlBudget");
+  });
+  b.allFields("GraphqlBudget", budgetField);
   b.field("Query", "operationPlanner", [&platform, &planner](const FieldContext& f) {
     std::string op_id = requiredArg(f, "opId");
     std::string tenant = operationTenant(platform, caller(f), op_id, optionalArg(f, "tenantId"));

@@ -51,6 +51,7 @@ Resolved operationField(const FieldContext& f) {
   if (n == "sha256") return Resolved::leaf(op.sha256);
   if (n == "sensitive") return Resolved::leaf(op.sensitive);
   if (n == "purposes") return strings(op.purposes);
+  if (n == "hints") return Resolved::leaf(op.hints);
   if (n == "createdAt") return Resolved::leaf(op.created_at);
   if (n == "createdBy") return Resolved::leaf(op.created_by);
   throw Error::internal("PersistedOperation." + std::string(n) + " has no resolver");
@@ -157,8 +158,6 @@ void bindPlatformResolvers(graphql::SchemaBuilder& b, platform::Platform& platfo
 
   // The seed's operations whose features come with later issues: a clear
   // NOT_IMPLEMENTED, never a fake success.
-  b.field("Query", "planPreview", notImplemented);
-  b.allFields("PlanPreview", notImplemented);
   b.field("Mutation", "enablePrivacyV2", notImplemented);
   b.field("Mutation", "scheduleRelocation", notImplemented);
 }

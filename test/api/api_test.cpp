@@ -157,6 +157,7 @@ TEST_F(ApiTest, EveryFieldRefusesATokenWithoutItsScope) {
       "{ operations { opId } }",
       "{ runOp(opId: \"x\") { rows } }",
       "{ planPreview(opId: \"x\", vars: {}) { cost } }",
+      "{ graphqlBudget { spentUsd } }",
       "mutation { createDataset(tenantId: \"acme\", name: \"x\") { id } }",
       "mutation { cypher(datasetId: GID, query: \"CREATE ()\") { rows } }",
       "mutation { registerOperation(opId: \"x\", datasetId: GID, query: \"RETURN 1\") { opId } }",
@@ -196,6 +197,8 @@ TEST_F(ApiTest, EveryFieldNamingAnotherTenantsObjectAnswersNotFound) {
       "{ operations(tenantId: \"acme\") { opId } }",
       "{ operations(datasetId: GID) { opId } }",
       "{ runOp(opId: \"mine\", tenantId: \"acme\") { rows } }",
+      "{ planPreview(opId: \"mine\", vars: {}, tenantId: \"acme\") { cost } }",
+      "{ graphqlBudget(tenantId: \"acme\") { spentUsd } }",
       "mutation { createDataset(tenantId: \"acme\", name: \"x\") { id } }",
       "mutation { updateTenantConfig(tenantId: \"acme\", config: {}, expectedVersion: 1) { id } }",
       "mutation { cypher(datasetId: GID, query: \"CREATE ()\") { rows } }",
@@ -420,6 +423,139 @@ TEST_F(ApiTest, ShadowPlanningComparesBothPlannersOnRunOp) {
   EXPECT_EQ(code(run("{ operationPlanner(opId: \"count\", tenantId: \"acme\") { mode } }", outsider_)),
             "NOT_FOUND");
   EXPECT_EQ(code(run("{ operationPlanner(opId: \"count\") { mode } }", reader_)), "FORBIDDEN");
+}
+
+// --- planPreview and budgets ---------------------------------------------
+
+TEST_F(ApiTest, PlanPreviewPricesAnOperationWithoutRunningIt) {
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"UNWIND range(1, 200) AS i "
+      "CREATE (:Person {id: i})\") { rowCount } }",
+      admin_, {{"d", graph_}});
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"CREATE INDEX FOR (p:Person) ON (p.id)\")"
+      " { rowCount } }",
+      admin_, {{"d", graph_}});
+  registerOp("byId", "MATCH (p:Person {id: $id}) RETURN p.id");
+  registerOp("all", "MATCH (p:Person) RETURN count(*)");
+  const char* preview = "query($o: String!, $v: JSON!) { planPreview(opId: $o, vars: $v)"
+                        " { cost estP95Ms hints } }";
+  Json seek = run(preview, admin_, {{"o", "byId"}, {"v", {{"id", 7}}}});
+  ASSERT_EQ(code(seek), "") << seek.dump();
+  Json scan = run(preview, admin_, {{"o", "all"}, {"v", Json::object()}});
+  Json p = seek["data"]["planPreview"];
+  // A seek of one node costs less than counting 200; both are priced.
+  EXPECT_GT(p["cost"].get<double>(), 0);
+  EXPECT_LT(p["cost"].get<double>(), scan["data"]["planPreview"]["cost"].get<double>());
+  EXPECT_GE(p["estP95Ms"].get<int64_t>(), 1);
+  EXPECT_EQ(p["hints"]["planner"], "v2");
+  EXPECT_EQ(p["hints"]["start"]["operator"], "NodeIndexSeek");
+  EXPECT_EQ(p["hints"]["indexes"].size(), 1u);
+  EXPECT_EQ(p["hints"]["statistics"]["state"], "fresh");
+  EXPECT_FALSE(p["hints"]["latency"]["calibrated"].get<bool>());  // nothing ran yet
+  EXPECT_FALSE(p["hints"].contains("budget"));                     // acme has none
+  // Once the dataset has run enough statements, the estimate is calibrated.
+  for (int i = 0; i < 40; ++i) {
+    run("query($v: JSON) { runOp(opId: \"byId\", vars: $v) { rowCount } }", reader_,
+        {{"v", {{"id", i}}}});
+    run("{ runOp(opId: \"all\") { rowCount } }", reader_);
+  }
+  p = run(preview, admin_, {{"o", "byId"}, {"v", {{"id", 7}}}})["data"]["planPreview"];
+  const Json& latency = p["hints"]["latency"];
+  EXPECT_TRUE(latency["calibrated"].get<bool>()) << p.dump();
+  EXPECT_GE(latency["samples"].get<int>(), 80);
+  EXPECT_GT(latency["error"]["p95Coverage"].get<double>(), 0.9);
+  EXPECT_GE(latency["estP95Ms"].get<double>(), latency["estP50Ms"].get<double>());
+  // Bad variables and unknown operations are named.
+  Json bad = run(preview, admin_, {{"o", "byId"}, {"v", Json::array()}});
+  EXPECT_EQ(code(bad), "BAD_USER_INPUT");
+  EXPECT_THAT(bad["errors"][0]["message"].get<std::string>(), HasSubstr("vars"));
+  EXPECT_EQ(code(run(preview, admin_, {{"o", "nope"}, {"v", Json::object()}})), "NOT_FOUND");
+}
+
+TEST_F(ApiTest, PersistedOperationsKeepPlannerHints) {
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"UNWIND range(1, 50) AS i "
+      "CREATE (:Person {id: i})-[:KNOWS]->(:Person {id: 100 + i})\") { rowCount } }",
+      admin_, {{"d", graph_}});
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"CREATE INDEX FOR (p:Person) ON (p.id)\")"
+      " { rowCount } }",
+      admin_, {{"d", graph_}});
+  const char* reg = "mutation($d: ID!, $h: String) { registerOperation(opId: \"friends\", datasetId: $d,"
+                    " query: \"MATCH (p:Person {id: $id})-[:KNOWS]->(f) RETURN f.id\", hints: $h)"
+                    " { version hints } }";
+  Json r = run(reg, admin_, {{"d", graph_}, {"h", "USING SCAN p:Person"}});
+  ASSERT_EQ(code(r), "") << r.dump();
+  EXPECT_EQ(r["data"]["registerOperation"]["hints"], "USING SCAN p:Person");
+  // The hint is applied at every run and in previews.
+  Json p = run("{ planPreview(opId: \"friends\", vars: {id: 3}) { hints } }", admin_);
+  EXPECT_EQ(p["data"]["planPreview"]["hints"]["start"]["operator"], "NodeByLabelScan") << p.dump();
+  EXPECT_EQ(run("{ runOp(opId: \"friends\", vars: {id: 3}) { rows } }", reader_)["data"]["runOp"]["rows"][0][0],
+            103);
+  // Changing the hints is a new version; hints that cannot be honoured are refused.
+  r = run(reg, admin_, {{"d", graph_}, {"h", "USING INDEX p:Person(id)"}});
+  EXPECT_EQ(r["data"]["registerOperation"]["version"], 2);
+  for (const char* bad : {"USING INDEX f:Person(id)", "USING SCAN x:Person", "USING FOO"}) {
+    r = run(reg, admin_, {{"d", graph_}, {"h", bad}});
+    EXPECT_EQ(code(r), "BAD_USER_INPUT") << bad << r.dump();
+  }
+  EXPECT_EQ(run("{ operation(opId: \"friends\") { version hints } }", admin_)["data"]["operation"]["version"], 2);
+}
+
+TEST_F(ApiTest, BudgetsRefuseStatementsThatWouldOverspendAndSettleTheRest) {
+  run("mutation($d: ID!) { cypher(datasetId: $d, query: \"UNWIND range(1, 1000) AS i "
+      "CREATE (:Person {id: i})\") { rowCount } }",
+      admin_, {{"d", graph_}});
+  registerOp("all", "MATCH (p:Person) RETURN count(*)");
+  // A malformed budget is refused and the configuration left as it was.
+  Json bad = run("mutation { updateTenantConfig(tenantId: \"acme\", config: "
+                 "{budgets: {graphql_usd_day: \"lots\"}}, expectedVersion: 1) { configVersion } }",
+                 admin_);
+  EXPECT_EQ(code(bad), "BAD_USER_INPUT");
+  EXPECT_THAT(bad["errors"][0]["message"].get<std::string>(), HasSubstr("budgets.graphql_usd_day"));
+  // One dollar per cost unit; the count of 1,000 people costs > $1,000.
+  Json r = run("mutation { updateTenantConfig(tenantId: \"acme\", config: {budgets: "
+               "{graphql_usd_day: 5000, graphql_usd_per_cost_unit: 1}}, expectedVersion: 1)"
+               " { configVersion } }",
+               admin_);
+  ASSERT_EQ(code(r), "") << r.dump();
+  clock_.advance(std::chrono::seconds(2));  // past the policy cache
+  Json preview = run("{ planPreview(opId: \"all\", vars: {}) { cost hints } }", admin_);
+  double cost = preview["data"]["planPreview"]["cost"].get<double>();
+  ASSERT_GT(cost, 1000) << preview.dump();
+  ASSERT_LT(cost, 2500) << preview.dump();
+  EXPECT_EQ(preview["data"]["planPreview"]["hints"]["budget"]["estimatedUsd"], cost);
+  EXPECT_FALSE(preview["data"]["planPreview"]["hints"]["budget"]["wouldExceed"].get<bool>());
+
+  // The first runs fit; the one whose estimate would pass $5,000 is refused.
+  int ran = 0;
+  std::string refusal;
+  for (int i = 0; i < 10 && refusal.empty(); ++i) {
+    Json out = run("{ runOp(opId: \"all\") { rows } }", reader_);
+    if (code(out).empty()) {
+      EXPECT_EQ(out["data"]["runOp"]["rows"][0][0], 1000);
+      ++ran;
+    } else {
+      EXPECT_EQ(code(out), "BUDGET_EXCEEDED") << out.dump();
+      refusal = out["errors"][0]["message"].get<std::string>();
+    }
+  }
+  EXPECT_GE(ran, 2);
+  EXPECT_THAT(refusal, HasSubstr("budgets.graphql_usd_day"));
+  Json budget = run("{ graphqlBudget { budgetUsd usdPerCostUnit spentUsd reservedUsd remainingUsd"
+                    " queries refused day } }",
+                    admin_)["data"]["graphqlBudget"];
+  EXPECT_EQ(budget["budgetUsd"], 5000.0);
+  EXPECT_EQ(budget["queries"], ran);
+  EXPECT_EQ(budget["refused"], 1);
+  EXPECT_EQ(budget["reservedUsd"], 0.0);  // every run settled
+  EXPECT_GT(budget["spentUsd"].get<double>(), 1000.0 * ran);
+  EXPECT_LE(budget["spentUsd"].get<double>(), 5000.0);
+  // Ad-hoc Cypher is priced the same way.
+  Json adhoc = run("query($d: ID!) { cypher(datasetId: $d, query: \"MATCH (p:Person) RETURN count(*)\")"
+                   " { rows } }",
+                   reader_, {{"d", graph_}});
+  EXPECT_EQ(code(adhoc), "BUDGET_EXCEEDED");
+  // A new UTC day starts a fresh budget.
+  clock_.advance(std::chrono::hours(24));
+  EXPECT_EQ(code(run("{ runOp(opId: \"all\") { rows } }", token(acme_, {"graph.read"}))), "");
 }
 
 TEST_F(ApiTest, PersistedOnlyTenantsRefuseAdHocCypher) {

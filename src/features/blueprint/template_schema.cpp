@@ -29,6 +29,7 @@ const Rule kRules[] = {
     {"budgets", Kind::kObject, true},
     {"budgets.graphql_usd_day", Kind::kNumber, true, 0, 1'000'000},
     {"budgets.ingest_usd_day", Kind::kNumber, true, 0, 1'000'000},
+    {"budgets.graphql_usd_per_cost_unit", Kind::kNumber, false, 0, 1},
     {"privacy", Kind::kObject, true},
     {"privacy.k", Kind::kInteger, true, 2, 1000},
     {"privacy.epsilon", Kind::kNumber, true, 0.01, 10},

@@ -16,10 +16,11 @@ namespace {
 
 constexpr size_t kMaxQueryBytes = 64 * 1024;
 constexpr size_t kMaxPurposes = 16;
+constexpr size_t kMaxHintBytes = 4 * 1024;
 
 constexpr char kColumns[] =
     "SELECT tenant_id, op_id, version, dataset_id, query, sha256, sensitive, purposes, "
-    "created_at, created_by FROM persisted_ops";
+    "created_at, created_by, hints FROM persisted_ops";
 
 Operation fromRow(const store::Row& row) {
   Operation op;
@@ -35,6 +36,7 @@ Operation fromRow(const store::Row& row) {
   }
   op.created_at = row.integer(8);
   op.created_by = row.text(9);
+  op.hints = row.text(10);
   return op;
 }
 
@@ -105,6 +107,9 @@ CREATE TABLE persisted_ops (
   PRIMARY KEY (tenant_id, op_id, version)
 );
 )sql"},
+      {2, "planner hints per operation version", R"sql(
+ALTER TABLE persisted_ops ADD COLUMN hints TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }
@@ -118,6 +123,9 @@ std::pair<Operation, bool> OpsRegistry::registerOp(const auth::Principal& who,
     throw Error::badInput("query: must be 1 byte to 64 KiB long", "query");
   }
   validatePurposes(spec);
+  if (spec.hints.size() > kMaxHintBytes) {
+    throw Error::badInput("hints: at most 4 KiB", "hints");
+  }
   std::vector<std::string> purposes = spec.purposes;
   std::sort(purposes.begin(), purposes.end());
   purposes.erase(std::unique(purposes.begin(), purposes.end()), purposes.end());
@@ -132,7 +140,7 @@ std::pair<Operation, bool> OpsRegistry::registerOp(const auth::Principal& who,
   if (latest) {
     op = fromRow(*latest);
     if (op.dataset_id == dataset.id && op.query == spec.query && op.sensitive == spec.sensitive &&
-        op.purposes == purposes) {
+        op.purposes == purposes && op.hints == spec.hints) {
       return {op, false};
     }
   }
@@ -144,15 +152,16 @@ std::pair<Operation, bool> OpsRegistry::registerOp(const auth::Principal& who,
   op.sha256 = hexEncode(crypto::sha256(spec.query));
   op.sensitive = spec.sensitive;
   op.purposes = purposes;
+  op.hints = spec.hints;
   op.created_at = clock_.nowMillis();
   op.created_by = who.actor();
   try {
     lease->execute(
         "INSERT INTO persisted_ops (tenant_id, op_id, version, dataset_id, query, sha256, "
-        "sensitive, purposes, created_at, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "sensitive, purposes, created_at, created_by, hints) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         {op.tenant_id, op.op_id, op.version, op.dataset_id, op.query, op.sha256, op.sensitive,
-         Json(op.purposes).dump(), op.created_at, op.created_by});
+         Json(op.purposes).dump(), op.created_at, op.created_by, op.hints});
   } catch (const Error& e) {
     // Another process registered the same version first (PostgreSQL).
     if (e.code() == Code::kConflict) {
@@ -165,7 +174,8 @@ std::pair<Operation, bool> OpsRegistry::registerOp(const auth::Principal& who,
                           {"dataset_id", op.dataset_id},
                           {"sha256", op.sha256},
                           {"sensitive", op.sensitive},
-                          {"purposes", op.purposes}}});
+                          {"purposes", op.purposes},
+                          {"hints", op.hints}}});
   tx.commit();
   return {op, true};
 }

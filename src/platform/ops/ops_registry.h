@@ -4,7 +4,7 @@
 //
 // An operation belongs to one dataset of one tenant; its id is unique
 // within the tenant. Registering an id again with a different query or
-// different flags adds the next version (the old ones stay readable, so a
+// different flags or hints adds the next version (the old ones stay readable, so a
 // change can be reviewed and rolled back); registering it again unchanged
 // returns the latest version and changes nothing. A `sensitive` operation
 // runs only for callers whose token carries one of its `purposes`.
@@ -47,6 +47,9 @@ struct Operation {
   std::string sha256;  // hex SHA-256 of the query text
   bool sensitive = false;
   std::vector<std::string> purposes;
+  // Planner hints (`USING INDEX n:L(p)`, `USING SCAN n:L`, `USING JOIN ON
+  // n`) applied at every run; the caller checked they compile with the query.
+  std::string hints;
   int64_t created_at = 0;  // unix ms
   std::string created_by;  // Principal::actor()
 };
@@ -56,6 +59,7 @@ struct NewOperation {
   std::string query;
   bool sensitive = false;
   std::vector<std::string> purposes;
+  std::string hints;
 };
 
 class OpsRegistry {

@@ -61,6 +61,18 @@ void validateTenantConfig(const Json& config) {
   if (config.dump().size() > kMaxConfigBytes) {
     throw Error::badInput("config: larger than 64 KiB", "config");
   }
+  // Budgets are enforced by the platform (features/planner/budgets.h): a
+  // malformed one is refused here rather than found at a query.
+  if (auto budgets = config.find("budgets"); budgets != config.end()) {
+    if (!budgets->is_object()) throw Error::badInput("config.budgets: expected an object", "budgets");
+    for (const auto& [key, value] : budgets->items()) {
+      if (!value.is_number() || value.get<double>() < 0) {
+        throw Error::badInput("config.budgets." + key + ": expected a number ≥ 0, got " +
+                                  value.dump().substr(0, 40),
+                              "budgets." + key);
+      }
+    }
+  }
 }
 
 Tenancy::Tenancy(store::Store& control, Regions& regions, const audit::AuditLog& audit,
