@@ -220,12 +220,14 @@ Json latencyHint(const engine::LatencyEstimate& e) {
   Json j = {{"estP50Ms", e.p50_ms}, {"estP95Ms", e.p95_ms}, {"samples", e.samples},
             {"calibrated", e.calibrated}};
   if (!e.calibrated) {
-    j["model"] = "default: too few observed statements on this dataset to calibrate";
+    j["model"] = "default (baseMs + msPerUnit * cost): too few observed statements on this dataset";
+    j["baseMs"] = e.base_ms;
+    j["msPerUnit"] = e.ms_per_unit;
     return j;
   }
-  j["model"] = "log(ms) = intercept + slope * log(1 + cost); p95 adds the residuals' 95th percentile";
-  j["slope"] = e.slope;
-  j["intercept"] = e.intercept;
+  j["model"] = "ms = baseMs + msPerUnit * cost, fitted on relative error; p50/p95 from the observed ratios";
+  j["baseMs"] = e.base_ms;
+  j["msPerUnit"] = e.ms_per_unit;
   // The calibration's error, measured on the observations it was fitted to.
   j["error"] = {{"p95Coverage", e.coverage}, {"medianRelativeError", e.median_error}};
   return j;

@@ -278,7 +278,10 @@ int runComparison(engine::Database& db, const std::string& name, double load_s,
             << " (" << summary.worst_case << ")\nq-error over " << summary.q_error_count
             << " operators of v2's plans: median " << summary.q_error_median << ", p95 "
             << summary.q_error_p95 << "\ncases with different answers: "
-            << summary.different_answers << "\n";
+            << summary.different_answers << "\nplanPreview's estP95 against v2's measured p95: "
+            << "median factor " << summary.est_p95_factor_median << ", p90 factor "
+            << summary.est_p95_factor_p90 << ", " << summary.est_p95_coverage * 100
+            << "% of cases at or under the estimate\n";
   return summary.different_answers == 0 ? 0 : 1;
 }
 

@@ -227,9 +227,11 @@ std::vector<ComparisonCase> runComparison(engine::Database& db,
         }
       }
       cc.v2_plan = prof.plan;
+      cc.v2_cost = prof.estimated_cost;
       out.push_back(std::move(cc));
     }
   }
+  for (auto& cc : out) cc.est_p95_ms = db.estimateLatency(cc.v2_cost).p95_ms;
   return out;
 }
 
@@ -248,6 +250,18 @@ ComparisonSummary summarize(const std::vector<ComparisonCase>& cases) {
     s.different_answers += !c.same_answers;
   }
   if (!cases.empty()) s.geomean_p95_ratio = std::exp(log_sum / static_cast<double>(cases.size()));
+  std::vector<double> factors;
+  size_t covered = 0;
+  for (const auto& c : cases) {
+    if (c.est_p95_ms <= 0 || c.v2.p95_ms <= 0) continue;
+    factors.push_back(std::max(c.est_p95_ms / c.v2.p95_ms, c.v2.p95_ms / c.est_p95_ms));
+    covered += c.v2.p95_ms <= c.est_p95_ms;
+  }
+  if (!factors.empty()) {
+    s.est_p95_factor_median = percentile(factors, 0.50);
+    s.est_p95_factor_p90 = percentile(factors, 0.90);
+    s.est_p95_coverage = static_cast<double>(covered) / static_cast<double>(factors.size());
+  }
   s.q_error_count = qs.size();
   if (!qs.empty()) {
     s.q_error_median = percentile(qs, 0.50);
@@ -264,7 +278,10 @@ Json comparisonJson(const std::vector<ComparisonCase>& cases, const ComparisonSu
                 {"q_error_median", summary.q_error_median},
                 {"q_error_p95", summary.q_error_p95},
                 {"q_error_operators", summary.q_error_count},
-                {"different_answers", summary.different_answers}}},
+                {"different_answers", summary.different_answers},
+                {"est_p95_factor_median", summary.est_p95_factor_median},
+                {"est_p95_factor_p90", summary.est_p95_factor_p90},
+                {"est_p95_coverage", summary.est_p95_coverage}}},
               {"cases", Json::array()}};
   for (const auto& c : cases) {
     auto times = [](const PlannerTimes& t) {
@@ -279,7 +296,9 @@ Json comparisonJson(const std::vector<ComparisonCase>& cases, const ComparisonSu
                             {"rounds", c.rounds},
                             {"same_answers", c.same_answers},
                             {"difference", c.difference},
-                            {"q_errors", c.q_errors}});
+                            {"q_errors", c.q_errors},
+                            {"v2_cost", c.v2_cost},
+                            {"est_p95_ms", c.est_p95_ms}});
   }
   return out;
 }

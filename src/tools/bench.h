@@ -66,6 +66,8 @@ struct ComparisonCase {
   std::string difference;        // when not the same: how they differ
   std::vector<double> q_errors;  // v2's operators with an estimate (PROFILE)
   std::string v2_plan;           // PROFILE text of v2's plan
+  double v2_cost = -1;           // v2's estimated cost
+  double est_p95_ms = 0;         // the dataset's calibration at v2_cost (planPreview's estP95)
   double ratio() const { return v1.p95_ms > 0 ? v2.p95_ms / v1.p95_ms : 1.0; }
 };
 
@@ -77,6 +79,11 @@ struct ComparisonSummary {
   double q_error_p95 = 1;
   size_t q_error_count = 0;
   size_t different_answers = 0;
+  // planPreview's p95 estimate against v2's measured p95, per case:
+  // max(est/measured, measured/est), and the share of cases at or under it.
+  double est_p95_factor_median = 1;
+  double est_p95_factor_p90 = 1;
+  double est_p95_coverage = 0;
 };
 
 // Each (operation, case): `warmup` unmeasured runs of each planner, then
@@ -86,7 +93,8 @@ struct ComparisonSummary {
 // compared once (in order when the query has ORDER BY, else as multisets;
 // an ORDER BY … LIMIT that differs only in rows tied at the cut counts as
 // the same when the multisets of the non-tied prefix agree — see
-// sameAnswers). q-errors come from one PROFILE of v2's plan.
+// sameAnswers). q-errors come from one PROFILE of v2's plan. Last, each
+// case's estimated p95 is read from the calibration the runs built.
 std::vector<ComparisonCase> runComparison(engine::Database& db,
                                           const std::vector<Operation>& workload,
                                           const Json& params_file, const BenchOptions& options);

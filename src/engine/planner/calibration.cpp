@@ -35,12 +35,11 @@ double estimatedCost(const Operator& root) {
 
 void LatencyCalibration::record(double cost, double ms) {
   if (!(cost >= 0) || !(ms > 0) || !std::isfinite(cost) || !std::isfinite(ms)) return;
-  std::pair<double, double> point{std::log1p(cost), std::log(ms)};
   std::lock_guard lock(mutex_);
   if (points_.size() < kWindow) {
-    points_.push_back(point);
+    points_.emplace_back(cost, ms);
   } else {
-    points_[next_] = point;
+    points_[next_] = {cost, ms};
   }
   next_ = (next_ + 1) % kWindow;
   ++recorded_;
@@ -51,63 +50,97 @@ size_t LatencyCalibration::samples() const {
   return points_.size();
 }
 
-LatencyCalibration::Fit LatencyCalibration::fit() const {
+const LatencyCalibration::Fit& LatencyCalibration::fit() const {
   // Refit once the window has moved on by an eighth (or was never fitted).
-  uint64_t refit_after = std::max<uint64_t>(1, std::min<uint64_t>(points_.size(), kWindow) / 8);
+  uint64_t refit_after = std::max<uint64_t>(1, points_.size() / 8);
   if (fit_.samples > 0 && recorded_ - fitted_at_ < refit_after) return fit_;
   Fit f;
   f.samples = points_.size();
   fitted_at_ = recorded_;
   if (points_.size() < kMinSamples) return fit_ = f;
-  double n = static_cast<double>(points_.size()), sx = 0, sy = 0;
-  for (const auto& [x, y] : points_) sx += x, sy += y;
-  double mx = sx / n, my = sy / n, sxx = 0, sxy = 0;
-  for (const auto& [x, y] : points_) sxx += (x - mx) * (x - mx), sxy += (x - mx) * (y - my);
-  if (sxx < 1e-9) return fit_ = f;  // one cost only: no slope to learn
-  // Latency never falls as work grows: a negative slope is noise.
-  f.slope = std::max(0.0, sxy / sxx);
-  f.intercept = my - f.slope * mx;
-  std::vector<double> residuals;
-  residuals.reserve(points_.size());
-  for (const auto& [x, y] : points_) residuals.push_back(y - (f.intercept + f.slope * x));
-  std::vector<double> sorted = residuals;
-  auto p95 = sorted.begin() + static_cast<std::ptrdiff_t>(0.95 * (n - 1));
-  std::nth_element(sorted.begin(), p95, sorted.end());
-  f.residual_p95 = std::max(0.0, *p95);
+  // Weighted least squares of ms = base + per_unit · cost, weights 1/ms².
+  double s0 = 0, s1 = 0, s2 = 0, t0 = 0, t1 = 0;
+  double lo = points_.front().first, hi = lo;
+  for (const auto& [c, m] : points_) {
+    double w = 1 / (m * m);
+    s0 += w, s1 += w * c, s2 += w * c * c, t0 += w * m, t1 += w * c * m;
+    lo = std::min(lo, c), hi = std::max(hi, c);
+  }
+  if (hi - lo < 1e-9) return fit_ = f;  // one cost only: no line to learn
+  double det = s0 * s2 - s1 * s1;
+  f.base = (t0 * s2 - t1 * s1) / det;
+  f.per_unit = (s0 * t1 - s1 * t0) / det;
+  // Neither part of the line may be negative: refit the other alone.
+  if (f.per_unit < 0) f.per_unit = 0, f.base = t0 / s0;
+  if (f.base < 0) f.base = 0, f.per_unit = t1 / s2;
+  if (!(f.base + f.per_unit * lo > 0)) return fit_ = f;
+  f.ratios.reserve(points_.size());
+  for (const auto& [c, m] : points_) f.ratios.emplace_back(std::log1p(c), m / (f.base + f.per_unit * c));
+  std::sort(f.ratios.begin(), f.ratios.end());
+  f.valid = true;
+  // The fit's error, on the observations it was fitted to.
   size_t covered = 0;
   std::vector<double> errors;
-  errors.reserve(residuals.size());
-  for (double r : residuals) {
-    covered += r <= f.residual_p95 + 1e-12;
-    errors.push_back(std::abs(std::exp(r) - 1));
+  errors.reserve(points_.size());
+  for (const auto& [c, m] : points_) {
+    auto [p50, p95] = localRatios(f, std::log1p(c));
+    double line = f.base + f.per_unit * c;
+    covered += m <= line * p95;
+    errors.push_back(std::abs(m / (line * p50) - 1));
   }
-  f.coverage = static_cast<double>(covered) / n;
+  f.coverage = static_cast<double>(covered) / static_cast<double>(points_.size());
   auto mid = errors.begin() + static_cast<std::ptrdiff_t>(errors.size() / 2);
   std::nth_element(errors.begin(), mid, errors.end());
   f.median_error = *mid;
-  f.valid = true;
-  return fit_ = f;
+  return fit_ = std::move(f);
+}
+
+std::pair<double, double> LatencyCalibration::localRatios(const Fit& f, double log_cost) {
+  // The kNeighbours observations nearest in log cost: a window around the
+  // insertion point, slid towards the nearer side.
+  const auto& r = f.ratios;
+  size_t k = std::min(kNeighbours, r.size());
+  auto at = std::lower_bound(r.begin(), r.end(), std::make_pair(log_cost, 0.0));
+  size_t lo = static_cast<size_t>(at - r.begin()), hi = lo;
+  while (hi - lo < k) {
+    if (lo == 0) {
+      ++hi;
+    } else if (hi == r.size() || log_cost - r[lo - 1].first <= r[hi].first - log_cost) {
+      --lo;
+    } else {
+      ++hi;
+    }
+  }
+  std::vector<double> window;
+  window.reserve(k);
+  for (size_t i = lo; i < hi; ++i) window.push_back(r[i].second);
+  std::sort(window.begin(), window.end());
+  auto q = [&](double p) { return window[static_cast<size_t>(p * static_cast<double>(k - 1))]; };
+  return {q(0.50), q(0.95)};
 }
 
 LatencyEstimate LatencyCalibration::estimate(double cost) const {
   cost = std::max(0.0, cost);
   std::lock_guard lock(mutex_);
-  Fit f = fit();
+  const Fit& f = fit();
   LatencyEstimate e;
   e.samples = f.samples;
   if (!f.valid) {
+    e.base_ms = kDefaultBaseMs;
+    e.ms_per_unit = kDefaultMsPerUnit;
     e.p50_ms = kDefaultBaseMs + kDefaultMsPerUnit * cost;
     e.p95_ms = 2 * e.p50_ms;
     return e;
   }
   e.calibrated = true;
-  e.slope = f.slope;
-  e.intercept = f.intercept;
+  e.base_ms = f.base;
+  e.ms_per_unit = f.per_unit;
   e.coverage = f.coverage;
   e.median_error = f.median_error;
-  double log_ms = f.intercept + f.slope * std::log1p(cost);
-  e.p50_ms = std::exp(log_ms);
-  e.p95_ms = std::exp(log_ms + f.residual_p95);
+  double line = f.base + f.per_unit * cost;
+  auto [p50, p95] = localRatios(f, std::log1p(cost));
+  e.p50_ms = line * p50;
+  e.p95_ms = line * p95;
   return e;
 }
 

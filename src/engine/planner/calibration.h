@@ -3,12 +3,15 @@
 //
 // Every executed statement records (cost, ms): the cost the cost model
 // gives the rows its operators really produced (actualCost), and its
-// compile + execute time. The model is a least-squares line through
-// (log cost, log ms) — latency grows with work, but not linearly across
-// six orders of magnitude of cost — and the 95th percentile of the
-// residuals turns its median prediction into a p95. Until a dataset has
-// kMinSamples observations spanning more than one cost, a default model
-// (kDefaultMsPerUnit) answers and says so.
+// compile + execute time. The model is ms = base + per_unit · cost — a
+// fixed overhead per statement plus work — fitted by least squares on the
+// relative error (weights 1/ms², so a 0.05 ms lookup counts as much as a
+// 5 s scan). The cost model prices some work better than other, so the
+// spread around the line is read locally: the median and 95th percentile
+// of observed/predicted among the kNeighbours observations nearest in
+// log cost give the p50 and p95. Until a dataset has kMinSamples
+// observations spanning more than one cost, a default model
+// (kDefaultBaseMs + kDefaultMsPerUnit · cost) answers and says so.
 //
 // The fit's error is reported as it would be checked: the share of
 // observations at or below their p95 estimate (ideally 0.95) and the
@@ -37,7 +40,7 @@ struct LatencyEstimate {
   double p95_ms = 0;
   bool calibrated = false;  // false: the default model (too few observations)
   size_t samples = 0;
-  double slope = 0, intercept = 0;  // log(ms) = intercept + slope · log(1 + cost)
+  double base_ms = 0, ms_per_unit = 0;  // the line: ms = base_ms + ms_per_unit · cost
   double coverage = 0;              // share of observations at or below their p95 estimate
   double median_error = 0;          // median |observed / predicted median − 1|
 };
@@ -46,8 +49,10 @@ class LatencyCalibration {
  public:
   static constexpr size_t kWindow = 4096;
   static constexpr size_t kMinSamples = 30;
-  static constexpr double kDefaultMsPerUnit = 0.0002;  // 0.2 µs per unit, measured at scale 1
-  static constexpr double kDefaultBaseMs = 0.02;
+  static constexpr size_t kNeighbours = 64;
+  // The default line, fitted on `make bench` at scale 1 (README).
+  static constexpr double kDefaultMsPerUnit = 0.001;
+  static constexpr double kDefaultBaseMs = 0.05;
 
   void record(double cost, double ms);
   LatencyEstimate estimate(double cost) const;
@@ -56,13 +61,16 @@ class LatencyCalibration {
  private:
   struct Fit {
     bool valid = false;
-    double slope = 0, intercept = 0, residual_p95 = 0, coverage = 0, median_error = 0;
+    double base = 0, per_unit = 0, coverage = 0, median_error = 0;
+    std::vector<std::pair<double, double>> ratios;  // (log(1 + cost), observed/line), by cost
     size_t samples = 0;
   };
-  Fit fit() const;  // under mutex_
+  const Fit& fit() const;  // under mutex_
+  // (p50, p95) of observed/line among the observations nearest in cost.
+  static std::pair<double, double> localRatios(const Fit& f, double log_cost);
 
   mutable std::mutex mutex_;
-  std::vector<std::pair<double, double>> points_;  // (log(1 + cost), log(ms)), a ring
+  std::vector<std::pair<double, double>> points_;  // (cost, ms), a ring
   size_t next_ = 0;
   uint64_t recorded_ = 0;
   mutable Fit fit_;
