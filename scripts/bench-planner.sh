@@ -10,7 +10,8 @@
 # stay in bench/results/raw (git-ignored): report.js can be rerun on them.
 # Usage: scripts/bench-planner.sh [SCALE=1] [RUNS=10] [WARMUP=2] [SEED=42]
 # Environment: MAESTRO_BIN (default build/maestro), KUZU_THREADS (default 1,
-# as maestro runs a query on one thread), MAESTRO_SHARED_DIR (../shared).
+# as maestro runs a query on one thread), KUZU_BUDGET (seconds, default 20:
+# a Kùzu case slower than that is measured by one run), MAESTRO_SHARED_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-1}
@@ -40,6 +41,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 raw=bench/results/raw
 mkdir -p "$raw"
+rm -f "$raw"/*.json
 d="$dir/data"
 "$bin" tenant create bench --data-dir "$d" >/dev/null
 "$bin" dataset create graph --tenant bench --data-dir "$d" >/dev/null
@@ -55,7 +57,7 @@ d="$dir/data"
 [ -s "$raw/answers.json" ] || { echo "maestro bench failed (status ${status:-?})" >&2; exit 1; }
 rm -rf "$d"  # the maestro data directory: Kùzu's database takes the room
 TMPDIR=$dir node "$kuzu/run.js" --data "$dir/gen" --workload "$workload" \
-  --runs "$runs" --warmup "$warmup" --threads "${KUZU_THREADS:-1}" --out "$raw/kuzu.json"
+  --runs "$runs" --warmup "$warmup" --threads "${KUZU_THREADS:-1}" --budget "${KUZU_BUDGET:-20}" --out "$raw/kuzu.json"
 cp "$dir/gen/params.json" "$raw/params.json"
 node "$kuzu/report.js" --maestro "$raw/maestro.json" --answers "$raw/answers.json" \
   --kuzu "$raw/kuzu.json" --workload "$workload" --params "$raw/params.json" \

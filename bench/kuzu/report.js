@@ -53,16 +53,15 @@ function machine() {
 }
 
 // Per query: the geometric mean over its cases (so a query with four
-// cases weighs as much as one with two), then over the queries.
+// cases weighs as much as one with two), then over the queries. A query
+// with a case without a value (Kùzu failed on it) has none.
 function perQuery(cases, value) {
   const byOp = new Map();
   for (const c of cases) {
-    const v = value(c);
-    if (v === null) continue;
     if (!byOp.has(c.opId)) byOp.set(c.opId, []);
-    byOp.get(c.opId).push(v);
+    byOp.get(c.opId).push(value(c));
   }
-  return new Map([...byOp].map(([op, xs]) => [op, geomean(xs)]));
+  return new Map([...byOp].filter(([, xs]) => !xs.includes(null)).map(([op, xs]) => [op, geomean(xs)]));
 }
 
 function plot(rows, pngFile, dir) {
@@ -165,12 +164,17 @@ function main() {
       `${maestro.relationships.toLocaleString('en-US')} relationships`,
     `- at least ${run.runs} measured rounds per case after ${run.warmup} warm-up runs ` +
       '(cheap cases: as many as fit in about a second, up to 300); p50/p95 nearest-rank',
+    `- Kùzu: a case whose one run takes over ${kuzu.budget} s is measured by that run alone (marked "1 run")`,
     `- Kùzu ${run.kuzu.version}, ${run.kuzu.threads} thread(s) per query (maestro runs a query on one), ` +
       `loaded (CSV conversion and COPY) in ${run.kuzu.load_seconds.toFixed(1)} s`,
     `- machine: ${m.nproc} cores (nproc), ${m.cpu}; ${m.date}`,
     '',
     '![p95 per query, v1, v2 and Kùzu](p95.png)',
     '',
+    ...(bars.some((b) => b.kuzu === undefined)
+      ? [`No Kùzu bar for ${bars.filter((b) => b.kuzu === undefined).map((b) => b.op).join(', ')}: ` +
+         'Kùzu failed on a case of it (see the table).', '']
+      : []),
     '## Summary',
     '',
     `- geometric mean of p95(v2)/p95(v1) over the 20 queries (each query: geometric mean over its cases): ` +
@@ -178,7 +182,7 @@ function main() {
       ` (over the ${cases.length} cases, as \`maestro bench\` prints it: ${summary.geomean_p95_ratio.toFixed(3)})`,
     `- worst query: ${summary.worst_query} at ${summary.worst_query_p95_ratio.toFixed(2)}; ` +
       `worst case: ${summary.worst_case} at ${summary.worst_p95_ratio.toFixed(2)}`,
-    `- geometric mean of p95(v2)/p95(Kùzu) over the queries: ` +
+    `- geometric mean of p95(v2)/p95(Kùzu) over the ${v2k.size} queries Kùzu ran every case of: ` +
       `${summary.geomean_p95_v2_kuzu_per_query === null ? '—' : summary.geomean_p95_v2_kuzu_per_query.toFixed(3)}`,
     `- q-error of v2's estimates over ${summary.q_error_operators} operators: median ${summary.q_error_median.toFixed(2)}, ` +
       `p95 ${summary.q_error_p95.toFixed(2)}`,
@@ -194,7 +198,8 @@ function main() {
     '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const c of cases) {
-    const k = c.kuzu.error ? `failed` : `${ms(c.kuzu.p50_ms)} / ${ms(c.kuzu.p95_ms)}`;
+    const k = c.kuzu.error ? 'failed'
+                           : `${ms(c.kuzu.p50_ms)} / ${ms(c.kuzu.p95_ms)}${c.kuzu.rounds === 1 ? ' (1 run)' : ''}`;
     const same = c.same_answers ? (c.difference ? `same (${c.difference})` : 'same')
                                 : `**different**: ${c.difference}${c.known_kuzu_bug ? ' (known Kùzu bug)' : ''}`;
     lines.push(`| ${c.opId} | ${c.case} | ${c.rows} | ${ms(c.v1.p50_ms)} / ${ms(c.v1.p95_ms)} | ` +
