@@ -11,7 +11,9 @@
 # Usage: scripts/bench-planner.sh [SCALE=1] [RUNS=10] [WARMUP=2] [SEED=42]
 # Environment: MAESTRO_BIN (default build/maestro), KUZU_THREADS (default 1,
 # as maestro runs a query on one thread), KUZU_BUDGET (seconds, default 20:
-# a Kùzu case slower than that is measured by one run), MAESTRO_SHARED_DIR.
+# a Kùzu case slower than that is measured by one run), KUZU_TIMEOUT
+# (seconds, default 120: a Kùzu run slower than that is killed and its case
+# marked failed), MAESTRO_SHARED_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-1}
@@ -57,7 +59,8 @@ d="$dir/data"
 [ -s "$raw/answers.json" ] || { echo "maestro bench failed (status ${status:-?})" >&2; exit 1; }
 rm -rf "$d"  # the maestro data directory: Kùzu's database takes the room
 TMPDIR=$dir node "$kuzu/run.js" --data "$dir/gen" --workload "$workload" \
-  --runs "$runs" --warmup "$warmup" --threads "${KUZU_THREADS:-1}" --budget "${KUZU_BUDGET:-20}" --out "$raw/kuzu.json"
+  --runs "$runs" --warmup "$warmup" --threads "${KUZU_THREADS:-1}" --budget "${KUZU_BUDGET:-20}" \
+  --timeout "${KUZU_TIMEOUT:-120}" --out "$raw/kuzu.json"
 cp "$dir/gen/params.json" "$raw/params.json"
 node "$kuzu/report.js" --maestro "$raw/maestro.json" --answers "$raw/answers.json" \
   --kuzu "$raw/kuzu.json" --workload "$workload" --params "$raw/params.json" \

@@ -18,14 +18,14 @@
 //
 // Usage: node run.js --data DIR --workload FILE --out FILE
 //                    [--runs 10] [--warmup 2] [--threads 1] [--budget 20]
-//                    [--profile FILE] [--db DIR] [--skip OPID/CASE=REASON]
+//                    [--timeout 300] [--profile FILE] [--db DIR]
+//                    [--skip OPID/CASE=REASON]…
 // --budget: a case whose one execution takes longer than this many seconds
-// is measured by that one execution (rounds: 1) rather than 10 more; Kùzu
-// 0.11.3 does not interrupt a running recursive join (its query timeout
-// goes unchecked there), so there is no cut-off short of that: --skip
-// (repeatable) records a case as not run, with the reason, instead.
-// --profile writes Kùzu's PROFILE of every case; --db keeps the database
-// in DIR (new) for looking into afterwards, e.g. with EXPLAIN.
+// is measured by that one execution (rounds: 1) rather than 10 more.
+// --timeout: one execution taking longer fails its case (the worker
+// process running it is killed; see worker()). --skip records a case as
+// not run, with the reason. --profile writes Kùzu's PROFILE of every case;
+// --db keeps the database in DIR (new) for looking into afterwards.
 'use strict';
 
 const fs = require('fs');
@@ -98,12 +98,13 @@ const KNOWN_BUGS = {
 // ---- command line ------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { runs: 10, warmup: 2, threads: 1, budget: 20, maxRuns: 300, skip: new Map() };
-  const numeric = new Set(['runs', 'warmup', 'threads', 'budget']);
+  const opts = { runs: 10, warmup: 2, threads: 1, budget: 20, timeout: 300, maxRuns: 300, skip: new Map() };
+  const numeric = new Set(['runs', 'warmup', 'threads', 'budget', 'timeout', 'from']);
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     const value = argv[i + 1];
-    if (!['data', 'workload', 'out', 'profile', 'db', 'skip', ...numeric].includes(key) || value === undefined) {
+    const internal = ['worker', 'cases'];  // the parent's arguments to its workers
+    if (!['data', 'workload', 'out', 'profile', 'db', 'skip', ...internal, ...numeric].includes(key) || value === undefined) {
       throw new Error(`unknown or incomplete option '${argv[i]}'`);
     }
     if (key === 'skip') {
@@ -117,6 +118,7 @@ function parseArgs(argv) {
       throw new Error(`--${key}: expected a non-negative integer, got '${value}'`);
     }
   }
+  if (opts.worker) return opts;
   for (const required of ['data', 'workload', 'out']) {
     if (!opts[required]) throw new Error(`--${required} is required`);
   }
@@ -359,12 +361,14 @@ function execute(conn, query, params) {
   return { columns, rows };
 }
 
-function runCase(conn, query, params, opts) {
+function runCase(conn, query, params, opts, beat) {
   let answer = null;
   const timed = () => {
     const start = process.hrtime.bigint();
     answer = execute(conn, query, params);
-    return Number(process.hrtime.bigint() - start) / 1e6;
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    beat();
+    return ms;
   };
   const budgetMs = opts.budget * 1000;
   let times = [];
@@ -391,13 +395,85 @@ function runCase(conn, query, params, opts) {
   };
 }
 
+// ---- worker: runs cases in a child process ------------------------------------
+//
+// Kùzu 0.11.3 cannot interrupt a running recursive join (its query timeout
+// goes unchecked there), so the cases run in a child process that the
+// parent kills when one execution takes longer than --timeout. The child
+// opens the loaded database read-only and reports on stdout, one JSON line
+// per execution ({"beat"}) and per finished case ({"entry"}).
+function worker(opts) {
+  const cases = JSON.parse(fs.readFileSync(opts.cases, 'utf8'));
+  const db = new kuzu.Database(opts.worker, 0, true, true);
+  const conn = new kuzu.Connection(db, opts.threads);
+  const send = (o) => fs.writeSync(1, JSON.stringify(o) + '\n');
+  for (let i = opts.from; i < cases.length; i++) {
+    const c = cases[i];
+    const entry = { opId: c.opId, case: c.case };
+    try {
+      Object.assign(entry, runCase(conn, c.query, c.params, opts, () => send({ beat: i })));
+      if (opts.profile) {
+        const p = execute(conn, 'PROFILE ' + c.query, c.params);
+        entry.profile = p.rows.map((r) => Object.values(r).join('\n')).join('\n');
+      }
+    } catch (e) {
+      entry.error = `Kùzu: ${e.message}`;
+    }
+    send({ entry });
+  }
+  conn.closeSync();
+  db.closeSync();
+}
+
+// Runs cases[from…] in a child; resolves with the entries it finished and,
+// when it was killed or died, the error of the case it was on.
+function runChild(dbDir, casesFile, from, opts) {
+  const args = [__filename, '--worker', dbDir, '--cases', casesFile, '--from', String(from),
+                '--runs', String(opts.runs), '--warmup', String(opts.warmup), '--threads', String(opts.threads),
+                '--budget', String(opts.budget)];
+  if (opts.profile) args.push('--profile', opts.profile);
+  const child = require('child_process').spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const entries = [];
+  let stderr = '', timedOut = false, timer = null;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeout * 1000);
+  };
+  arm();
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    arm();
+    const msg = JSON.parse(line);
+    if (msg.entry) {
+      entries.push(msg.entry);
+      const e = msg.entry;
+      console.error(e.error ? `  ${e.opId}/${e.case}: FAILED: ${e.error}`
+                            : `  ${e.opId}/${e.case}: ${e.rows} rows, p50 ${e.p50_ms.toFixed(3)} ms, p95 ${e.p95_ms.toFixed(3)} ms`);
+    }
+  });
+  return new Promise((resolve) => child.on('close', (code, signal) => {
+    clearTimeout(timer);
+    let error = null;
+    if (timedOut) error = `Kùzu: one run took over ${opts.timeout} s; killed`;
+    else if (code !== 0) error = `Kùzu: the worker died (${signal || `exit ${code}`}): ${stderr.trim()}`;
+    resolve({ entries, error });
+  }));
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.worker) return worker(opts);
   const workload = parseWorkload(fs.readFileSync(opts.workload, 'utf8'));
   const paramsFile = JSON.parse(fs.readFileSync(path.join(opts.data, 'params.json'), 'utf8'));
   const queries = paramsFile.queries || paramsFile;
   for (const opId of Object.keys(TRANSLATIONS)) {
     if (!workload.some((op) => op.opId === opId)) console.error(`kuzu: warning: a translation for ${opId}, which the workload lacks`);
+  }
+  const cases = [];
+  for (const op of workload) {
+    const query = TRANSLATIONS[op.opId] ? TRANSLATIONS[op.opId].query : op.query;
+    const list = queries[op.opId] && queries[op.opId].length ? queries[op.opId] : [{ case: 'default', params: {} }];
+    for (const c of list) cases.push({ opId: op.opId, case: c.case || 'default', query, params: c.params || {} });
   }
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'maestro-kuzu-'));
@@ -406,7 +482,8 @@ async function main() {
     fs.mkdirSync(path.join(tmp, 'csv'));
     const schema = await convertCsvs(opts.data, path.join(tmp, 'csv'));
     if (opts.db && fs.existsSync(opts.db)) throw new Error(`--db: ${opts.db} exists`);
-    const db = new kuzu.Database(opts.db || path.join(tmp, 'db'));
+    const dbDir = opts.db || path.join(tmp, 'db');
+    const db = new kuzu.Database(dbDir);
     const conn = new kuzu.Connection(db, opts.threads);
     for (const statement of [...schema.ddl, ...schema.copies]) {
       try {
@@ -415,51 +492,51 @@ async function main() {
         throw new Error(`Kùzu: ${statement}: ${e.message}`);
       }
     }
+    conn.closeSync();
+    db.closeSync();
+    fs.rmSync(path.join(tmp, 'csv'), { recursive: true, force: true });
     const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
     console.error(`kuzu ${kuzu.VERSION}: ${schema.nodes} nodes loaded in ${loadSeconds.toFixed(1)} s; ` +
                   `${opts.threads} thread(s), ${opts.runs} runs after ${opts.warmup} warm-up runs`);
 
     const out = {
-      engine: 'kuzu', version: kuzu.VERSION, threads: opts.threads, runs: opts.runs, budget: opts.budget,
-      warmup: opts.warmup, load_seconds: loadSeconds, schema: schema.ddl,
-      translations: TRANSLATIONS, known_bugs: KNOWN_BUGS,
-      cases: [],
+      engine: 'kuzu', version: kuzu.VERSION, threads: opts.threads, runs: opts.runs, warmup: opts.warmup,
+      budget: opts.budget, timeout: opts.timeout, load_seconds: loadSeconds, schema: schema.ddl,
+      translations: TRANSLATIONS, known_bugs: KNOWN_BUGS, cases: [],
     };
-    const profiles = [];
-    let failed = 0;
-    for (const op of workload) {
-      const query = TRANSLATIONS[op.opId] ? TRANSLATIONS[op.opId].query : op.query;
-      const cases = queries[op.opId] && queries[op.opId].length ? queries[op.opId] : [{ case: 'default', params: {} }];
-      for (const c of cases) {
-        const entry = { opId: op.opId, case: c.case || 'default' };
-        const skip = opts.skip.get(`${entry.opId}/${entry.case}`);
-        if (skip) {
-          entry.error = `not run: ${skip}`;
-          console.error(`  ${entry.opId}/${entry.case}: not run: ${skip}`);
-          out.cases.push(entry);
-          continue;
-        }
-        try {
-          Object.assign(entry, runCase(conn, query, c.params || {}, opts));
-          console.error(`  ${entry.opId}/${entry.case}: ${entry.rows} rows, p50 ${entry.p50_ms.toFixed(3)} ms, ` +
-                        `p95 ${entry.p95_ms.toFixed(3)} ms`);
-          if (opts.profile) {
-            const p = execute(conn, 'PROFILE ' + query, c.params || {});
-            profiles.push(`== ${entry.opId}/${entry.case}\n${p.rows.map((r) => Object.values(r).join('\n')).join('\n')}\n`);
-          }
-        } catch (e) {
-          failed++;
-          entry.error = `Kùzu: ${e.message}`;
-          console.error(`  ${entry.opId}/${entry.case}: FAILED: ${e.message}`);
-        }
-        out.cases.push(entry);
+    // Skipped cases are recorded, not run; the others go to workers, a new
+    // one after each that was killed.
+    const todo = [];
+    for (const c of cases) {
+      const skip = opts.skip.get(`${c.opId}/${c.case}`);
+      if (skip) console.error(`  ${c.opId}/${c.case}: not run: ${skip}`);
+      if (skip) out.cases.push({ opId: c.opId, case: c.case, error: `not run: ${skip}` });
+      else todo.push(c);
+    }
+    const casesFile = path.join(tmp, 'cases.json');
+    fs.writeFileSync(casesFile, JSON.stringify(todo));
+    const done = [];
+    while (done.length < todo.length) {
+      const { entries, error } = await runChild(dbDir, casesFile, done.length, opts);
+      done.push(...entries);
+      if (done.length < todo.length && error) {
+        const c = todo[done.length];
+        console.error(`  ${c.opId}/${c.case}: FAILED: ${error}`);
+        done.push({ opId: c.opId, case: c.case, error });
+      } else if (done.length < todo.length) {
+        throw new Error('a worker stopped early without an error');
       }
     }
+    // Back in workload order, skipped cases included.
+    const order = new Map(cases.map((c, i) => [`${c.opId}/${c.case}`, i]));
+    out.cases = [...out.cases, ...done].sort((a, b) => order.get(`${a.opId}/${a.case}`) - order.get(`${b.opId}/${b.case}`));
+    if (opts.profile) {
+      fs.writeFileSync(opts.profile, out.cases.filter((e) => e.profile).map((e) => `== ${e.opId}/${e.case}\n${e.profile}\n`).join('\n'));
+      for (const e of out.cases) delete e.profile;
+    }
     fs.writeFileSync(opts.out, JSON.stringify(out) + '\n');
-    if (opts.profile) fs.writeFileSync(opts.profile, profiles.join('\n'));
-    conn.closeSync();
-    db.closeSync();
-    if (failed > 0) console.error(`kuzu: ${failed} case(s) failed; they are marked in ${opts.out}`);
+    const failed = out.cases.filter((e) => e.error).length;
+    if (failed > 0) console.error(`kuzu: ${failed} case(s) failed or not run; they are marked in ${opts.out}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
