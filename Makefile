@@ -36,8 +36,9 @@ tck: build
 	  exit 1; fi
 	@$(BUILD_DIR)/test/tck/tck_runner $(TCK_ARGS)
 
-# Planner v1 against v2 on the top-20 benchmark (not part of `make test`):
-# scale 1 by default, results in bench/results/latest.json.
+# Planner v1 against v2, and both against Kùzu, on the top-20 benchmark
+# (not part of `make test`): scale 1 by default; results in
+# bench/results/latest.json, report.md and p95.png.
 BENCH_SCALE  ?= 1
 BENCH_RUNS   ?= 10
 BENCH_WARMUP ?= 2

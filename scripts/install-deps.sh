@@ -15,6 +15,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-client sqlite3
   curl wrk util-linux procps
+  # make bench: the plot of bench/results/report.md (pngcairo terminal)
+  gnuplot-nox
   # conformance tools (graphql-http, graphql-js) run on Node.js
   nodejs
 )

@@ -72,6 +72,7 @@ struct BenchOptions {
   bool json = false;
   std::string planner = "v1";  // v1 | v2 | both (v1 against v2, interleaved)
   std::string out;             // results JSON (both): e.g. bench/results/latest.json
+  std::string answers;         // both: each case's rows of v1 and v2, as JSON
 };
 
 struct PlannerStatsOptions {

@@ -245,13 +245,15 @@ int runComparison(engine::Database& db, const std::string& name, double load_s,
   out["relationships"] = db.relCount();
   out["runs"] = bo.runs;
   out["warmup"] = bo.warmup;
-  if (!o.out.empty()) {
-    std::filesystem::path path(o.out);
+  auto write = [](const std::string& file, const Json& j, const char* flag, int indent) {
+    std::filesystem::path path(file);
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     std::ofstream f(path);
-    if (!f) throw Error::badInput("--out: cannot write '" + o.out + "'", "out");
-    f << out.dump(2) << "\n";
-  }
+    if (!f) throw Error::badInput(std::string(flag) + ": cannot write '" + file + "'", flag + 2);
+    f << j.dump(indent) << "\n";
+  };
+  if (!o.out.empty()) write(o.out, out, "--out", 2);
+  if (!o.answers.empty()) write(o.answers, tools::answersJson(cases), "--answers", -1);
   if (o.json) {
     std::cout << out.dump(2) << "\n";
     return summary.different_answers == 0 ? 0 : 1;
@@ -317,6 +319,9 @@ int runBench(const CommonOptions& common, const BenchOptions& o) {
     buf << in.rdbuf();
     return buf.str();
   };
+  if (!o.answers.empty() && o.planner != "both") {
+    throw Error::badInput("--answers needs --planner both", "answers");
+  }
   auto workload = tools::parseWorkload(read(o.workload, "--workload"));
   Json params = o.params.empty() ? Json::object() : parseJson(read(o.params, "--params"), "--params");
   auto platform = openPlatform(common);
@@ -328,6 +333,7 @@ int runBench(const CommonOptions& common, const BenchOptions& o) {
   tools::BenchOptions bo;
   bo.runs = o.runs;
   bo.warmup = o.warmup;
+  bo.keep_answers = !o.answers.empty();
   if (o.planner == "both") return runComparison(db, dataset.name, load_s, workload, params, bo, o);
   if (o.planner == "v2") bo.query_options.planner = engine::PlannerVersion::kV2;
   auto cases = tools::runBenchmark(db, workload, params, bo);

@@ -204,6 +204,8 @@ int main(int argc, char** argv) {
                     "v1, v2, or both: v1 against v2 interleaved, answers compared (default v1)")
       ->check(CLI::IsMember({"v1", "v2", "both"}));
   bench->add_option("--out", bench_options.out, "With --planner both: write the results JSON here");
+  bench->add_option("--answers", bench_options.answers,
+                    "With --planner both: write every case's rows of v1 and v2 (JSON) here");
 
   auto* planner = app.add_subcommand("planner", "Query planner tools");
   planner->require_subcommand(1);

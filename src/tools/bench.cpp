@@ -189,6 +189,11 @@ std::vector<ComparisonCase> runComparison(engine::Database& db,
       cc.v2.rows = static_cast<int64_t>(r2.rows.size());
       cc.difference = compareAnswers(r1, r2, hasOrderBy(op.query));
       cc.same_answers = cc.difference.empty();
+      if (options.keep_answers) {
+        cc.answers = {{"columns", r1.columns},
+                      {"v1", r1.toJson()["rows"]},
+                      {"v2", r2.toJson()["rows"]}};
+      }
       std::vector<double> t1, t2;
       auto timed = [&](const engine::QueryOptions& o) {
         auto start = std::chrono::steady_clock::now();
@@ -299,6 +304,16 @@ Json comparisonJson(const std::vector<ComparisonCase>& cases, const ComparisonSu
                             {"q_errors", c.q_errors},
                             {"v2_cost", c.v2_cost},
                             {"est_p95_ms", c.est_p95_ms}});
+  }
+  return out;
+}
+
+Json answersJson(const std::vector<ComparisonCase>& cases) {
+  Json out = {{"cases", Json::array()}};
+  for (const auto& c : cases) {
+    Json entry = {{"opId", c.op_id}, {"case", c.case_name}};
+    if (c.answers.is_object()) entry.update(c.answers);
+    out["cases"].push_back(std::move(entry));
   }
   return out;
 }

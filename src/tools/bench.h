@@ -40,6 +40,9 @@ struct BenchOptions {
   int warmup = 3;
   // runComparison: cheap cases get up to this many rounds (~1 s of both).
   int max_runs = 300;
+  // runComparison: keep each case's answers (ComparisonCase::answers), for
+  // comparing them with another engine's outside this process.
+  bool keep_answers = false;
   engine::QueryOptions query_options;
 };
 
@@ -68,6 +71,9 @@ struct ComparisonCase {
   std::string v2_plan;           // PROFILE text of v2's plan
   double v2_cost = -1;           // v2's estimated cost
   double est_p95_ms = 0;         // the dataset's calibration at v2_cost (planPreview's estP95)
+  // With BenchOptions::keep_answers: {"columns": […], "v1": rows, "v2": rows},
+  // rows as QueryResult::toJson writes them (nodes with their properties).
+  Json answers;
   double ratio() const { return v1.p95_ms > 0 ? v2.p95_ms / v1.p95_ms : 1.0; }
 };
 
@@ -100,6 +106,8 @@ std::vector<ComparisonCase> runComparison(engine::Database& db,
                                           const Json& params_file, const BenchOptions& options);
 ComparisonSummary summarize(const std::vector<ComparisonCase>& cases);
 Json comparisonJson(const std::vector<ComparisonCase>& cases, const ComparisonSummary& summary);
+// {"cases": [{"opId", "case", "columns", "v1", "v2"}…]}: the kept answers.
+Json answersJson(const std::vector<ComparisonCase>& cases);
 
 // q-error of one estimate: max(est/actual, actual/est), both at least 1.
 double qError(double estimated, double actual);
