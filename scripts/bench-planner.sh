@@ -6,7 +6,9 @@
 # --planner both); then loads the same CSVs into Kùzu and runs the same
 # operations with the same parameters there (bench/kuzu/run.js); then
 # compares the three engines' answers and writes bench/results/latest.json,
-# report.md and p95.png (bench/kuzu/report.js). The engines' raw results
+# report.md and p95.png (bench/kuzu/report.js), with the planPreview load
+# under wrk (scripts/bench-planpreview.sh) and the error of planPreview's
+# p95 estimates. The engines' raw results
 # stay in bench/results/raw (git-ignored): report.js can be rerun on them.
 # Usage: scripts/bench-planner.sh [SCALE=1] [RUNS=10] [WARMUP=2] [SEED=42]
 # Environment: MAESTRO_BIN (default build/maestro), KUZU_THREADS (default 1,
@@ -57,6 +59,8 @@ d="$dir/data"
   --params "$dir/gen/params.json" --runs "$runs" --warmup "$warmup" --planner both \
   --out "$raw/maestro.json" --answers "$raw/answers.json" || status=$?
 [ -s "$raw/answers.json" ] || { echo "maestro bench failed (status ${status:-?})" >&2; exit 1; }
+# The seed's plan-preview load: planPreview over HTTP under wrk, on this data.
+MAESTRO_BIN=$bin bash scripts/bench-planpreview.sh "$d" "$dir/gen" "$raw/plan_preview.json"
 rm -rf "$d"  # the maestro data directory: Kùzu's database takes the room
 TMPDIR=$dir node "$kuzu/run.js" --data "$dir/gen" --workload "$workload" \
   --runs "$runs" --warmup "$warmup" --threads "${KUZU_THREADS:-1}" --budget "${KUZU_BUDGET:-20}" \
@@ -64,4 +68,4 @@ TMPDIR=$dir node "$kuzu/run.js" --data "$dir/gen" --workload "$workload" \
 cp "$dir/gen/params.json" "$raw/params.json"
 node "$kuzu/report.js" --maestro "$raw/maestro.json" --answers "$raw/answers.json" \
   --kuzu "$raw/kuzu.json" --workload "$workload" --params "$raw/params.json" \
-  --out bench/results
+  --preview "$raw/plan_preview.json" --out bench/results

@@ -22,9 +22,12 @@ const { compareThree } = require('./compare');
 function parseArgs(argv) {
   const opts = {};
   const names = ['maestro', 'answers', 'kuzu', 'workload', 'params', 'out'];
+  const optional = ['preview'];  // scripts/bench-planpreview.sh's JSON
   for (let i = 0; i < argv.length; i += 2) {
     const k = argv[i].replace(/^--/, '');
-    if (!names.includes(k) || argv[i + 1] === undefined) throw new Error(`unknown or incomplete option '${argv[i]}'`);
+    if (![...names, ...optional].includes(k) || argv[i + 1] === undefined) {
+      throw new Error(`unknown or incomplete option '${argv[i]}'`);
+    }
     opts[k] = argv[i + 1];
   }
   for (const k of names) if (!opts[k]) throw new Error(`--${k} is required`);
@@ -141,9 +144,13 @@ function main() {
     kuzu: { version: kuzu.version, threads: kuzu.threads, load_seconds: kuzu.load_seconds,
             translations: Object.fromEntries(Object.entries(kuzu.translations).map(([k, t]) => [k, t.why])) },
   };
+  const preview = opts.preview ? readJson(opts.preview) : null;
   const { cases: _c, summary: _s, ...rest } = maestro;
   fs.mkdirSync(opts.out, { recursive: true });
-  fs.writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify({ ...rest, ...run, summary, cases }, null, 2) + '\n');
+  const planPreview = preview ? { c4: preview.c4, c1: preview.c1, duration: preview.duration,
+                                  requests_cycled: preview.requests_cycled } : undefined;
+  fs.writeFileSync(path.join(opts.out, 'latest.json'),
+                   JSON.stringify({ ...rest, ...run, summary, plan_preview: planPreview, cases }, null, 2) + '\n');
 
   // ---- plot ----
   const p95 = (engine) => perQuery(cases, (c) => (c[engine].error ? null : c[engine].p95_ms));
@@ -190,13 +197,22 @@ function main() {
     `- answers: ${cases.length - summary.different_answers} of ${cases.length} cases the same on all three engines` +
       (summary.kuzu_failed ? `; Kùzu failed on ${summary.kuzu_failed}` : '') +
       (summary.known_kuzu_bugs ? `; Kùzu alone wrong on ${summary.known_kuzu_bugs} (a known Kùzu bug, below)` : ''),
+    `- planPreview's estP95 (the dataset's calibration at v2's estimated cost) against v2's measured p95: ` +
+      `median factor ${summary.est_p95_factor_median.toFixed(2)}, p90 factor ${summary.est_p95_factor_p90.toFixed(2)}, ` +
+      `${(100 * summary.est_p95_coverage).toFixed(0)}% of cases at or under the estimate`,
+    ...(preview
+      ? [`- planPreview under wrk over HTTP (${preview.duration}, cycling the ${preview.requests_cycled} cases, ` +
+         `after ${preview.calibration_runs} calibrating runOp calls): ${preview.c4.rps.toFixed(0)} req/s at 4 connections ` +
+         `(p50 ${preview.c4.p50_ms} ms, p99 ${preview.c4.p99_ms} ms); ${preview.c1.rps.toFixed(0)} req/s at 1 ` +
+         `(p50 ${preview.c1.p50_ms} ms, p99 ${preview.c1.p99_ms} ms) — the seed's load is 15 req/s`]
+      : []),
     '',
     '## Per operation and case',
     '',
-    'p50 / p95 in ms. Ratios of p95: below 1, v2 is faster.',
+    'p50 / p95 in ms. Ratios of p95: below 1, v2 is faster. est p95: planPreview\'s estimate for v2.',
     '',
-    '| operation | case | rows | v1 p50 / p95 | v2 p50 / p95 | Kùzu p50 / p95 | v2/v1 | v2/Kùzu | answers |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    '| operation | case | rows | v1 p50 / p95 | v2 p50 / p95 | est p95 | Kùzu p50 / p95 | v2/v1 | v2/Kùzu | answers |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const c of cases) {
     const k = c.kuzu.error ? 'failed'
@@ -204,7 +220,7 @@ function main() {
     const same = c.same_answers ? (c.difference ? `same (${c.difference})` : 'same')
                                 : `**different**: ${c.difference}${c.known_kuzu_bug ? ' (known Kùzu bug)' : ''}`;
     lines.push(`| ${c.opId} | ${c.case} | ${c.rows} | ${ms(c.v1.p50_ms)} / ${ms(c.v1.p95_ms)} | ` +
-               `${ms(c.v2.p50_ms)} / ${ms(c.v2.p95_ms)} | ${k} | ${ratio(c.p95_ratio)} | ${ratio(c.v2_kuzu_p95_ratio)} | ${same.replace(/\|/g, '\\|')} |`);
+               `${ms(c.v2.p50_ms)} / ${ms(c.v2.p95_ms)} | ${ms(c.est_p95_ms)} | ${k} | ${ratio(c.p95_ratio)} | ${ratio(c.v2_kuzu_p95_ratio)} | ${same.replace(/\|/g, '\\|')} |`);
   }
   lines.push('', '## Kùzu translations', '',
              'Operations Kùzu runs in its own dialect (bench/kuzu/run.js); the others run verbatim.', '');
