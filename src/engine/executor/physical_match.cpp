@@ -461,9 +461,14 @@ std::string ShortestPathOp::details() const {
          std::to_string(to_) + ")";
 }
 
-// Breadth-first search from `from`, level by level, remembering for every
-// node reached its predecessors on the previous level; then the paths are
-// read backwards from `to` (one for shortestPath, all for allShortestPaths).
+// Bidirectional breadth-first search: one search from `from` along `dir`,
+// one from `to` against it, level by level, each time expanding the side
+// whose frontier has fewer relationships to walk (so a hub at one end is
+// walked last, if at all). Every node reached remembers its predecessors on
+// its side's previous level. The first level on which the searches meet
+// fixes the length; the paths are read back from the meeting nodes of that
+// level to both ends (one for shortestPath, all for allShortestPaths —
+// each shortest path passes through exactly one of them).
 void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
   results_.clear();
   pos_ = 0;
@@ -480,48 +485,95 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
     RelId rel;
     NodeId node;
   };
-  std::unordered_map<NodeId, std::vector<Pred>> preds;
-  std::unordered_map<NodeId, int64_t> depth_of;
-  depth_of[source] = 0;
-  std::vector<NodeId> frontier{source};
-  int64_t depth = 0;
-  bool found = false;
-  while (!frontier.empty() && !found && (max_ < 0 || depth < max_)) {
-    ++depth;
-    std::vector<NodeId> next_frontier;
-    for (NodeId n : frontier) {
-      g.forEachAdjacent(n, dir_, type_ids_, [&](const Adjacent& adj) {
+  struct Side {
+    Dir dir;
+    std::unordered_map<NodeId, int64_t> depth_of;
+    std::unordered_map<NodeId, std::vector<Pred>> preds;
+    std::vector<NodeId> frontier;
+    int64_t depth = 0;
+    size_t work = 0;  // relationships the next level walks
+  };
+  auto degree = [&](NodeId n, Dir d) {
+    if (d == Dir::kBoth) return g.degree(n, Dir::kOut, type_ids_) + g.degree(n, Dir::kIn, type_ids_);
+    return g.degree(n, d, type_ids_);
+  };
+  auto begin = [&](Side& s, NodeId n) {
+    s.depth_of[n] = 0;
+    s.frontier = {n};
+    s.work = degree(n, s.dir);
+  };
+  Side fwd{dir_}, bwd{dir_ == Dir::kOut ? Dir::kIn : dir_ == Dir::kIn ? Dir::kOut : Dir::kBoth};
+  begin(fwd, source);
+  begin(bwd, target);
+  std::vector<NodeId> meets;
+  int64_t length = -1;
+  while (!fwd.frontier.empty() && !bwd.frontier.empty() &&
+         (max_ < 0 || fwd.depth + bwd.depth < max_)) {
+    Side& x = fwd.work <= bwd.work ? fwd : bwd;
+    Side& y = &x == &fwd ? bwd : fwd;
+    ++x.depth;
+    std::vector<NodeId> next;
+    size_t work = 0;
+    for (NodeId n : x.frontier) {
+      g.forEachAdjacent(n, x.dir, type_ids_, [&](const Adjacent& adj) {
         ctx.checkDeadline();
-        auto it = depth_of.find(adj.other);
-        if (it == depth_of.end()) {
-          depth_of[adj.other] = depth;
-          preds[adj.other].push_back({adj.rel, n});
-          next_frontier.push_back(adj.other);
-        } else if (it->second == depth) {
-          preds[adj.other].push_back({adj.rel, n});
+        auto it = x.depth_of.find(adj.other);
+        if (it == x.depth_of.end()) {
+          x.depth_of.emplace(adj.other, x.depth);
+          x.preds[adj.other].push_back({adj.rel, n});
+          next.push_back(adj.other);
+          work += degree(adj.other, x.dir);
+        } else if (it->second == x.depth) {
+          x.preds[adj.other].push_back({adj.rel, n});
         }
-        if (adj.other == target) found = true;
         return true;
       });
     }
-    frontier = std::move(next_frontier);
+    x.frontier = std::move(next);
+    x.work = work;
+    // No meeting before this level: the distance is the new sum of depths.
+    for (NodeId m : x.frontier) {
+      if (y.depth_of.count(m)) meets.push_back(m);
+    }
+    if (!meets.empty()) {
+      length = fwd.depth + bwd.depth;
+      break;
+    }
   }
-  if (!found || depth < min_) return;
-  // Walk predecessors back from the target.
-  std::vector<RelId> reversed;
-  std::function<void(NodeId)> walk = [&](NodeId n) {
-    if (n == source) {
-      results_.emplace_back(reversed.rbegin(), reversed.rend());
+  if (length < 0 || length < min_) return;
+  std::vector<RelId> left, right;  // left: meeting node back to source; right: to target
+  NodeId meet = 0;
+  std::function<void(NodeId)> toTarget = [&](NodeId n) {
+    if (n == target) {
+      std::vector<RelId> path(left.rbegin(), left.rend());
+      path.insert(path.end(), right.begin(), right.end());
+      results_.push_back(std::move(path));
       return;
     }
-    for (const Pred& p : preds[n]) {
+    for (const Pred& p : bwd.preds[n]) {
       if (!all_ && !results_.empty()) return;
-      reversed.push_back(p.rel);
-      walk(p.node);
-      reversed.pop_back();
+      right.push_back(p.rel);
+      toTarget(p.node);
+      right.pop_back();
     }
   };
-  walk(target);
+  std::function<void(NodeId)> toSource = [&](NodeId n) {
+    if (n == source) {
+      toTarget(meet);
+      return;
+    }
+    for (const Pred& p : fwd.preds[n]) {
+      if (!all_ && !results_.empty()) return;
+      left.push_back(p.rel);
+      toSource(p.node);
+      left.pop_back();
+    }
+  };
+  for (NodeId m : meets) {
+    if (!all_ && !results_.empty()) break;
+    meet = m;
+    toSource(m);
+  }
 }
 
 bool ShortestPathOp::next(ExecContext& ctx, Row& row) {

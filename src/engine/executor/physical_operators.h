@@ -196,8 +196,11 @@ class FollowRelListOp final : public Operator {
   bool into_;
 };
 
-// shortestPath / allShortestPaths between the bound nodes `from` and `to`:
-// breadth-first, binding the relationship list into `rel`.
+// shortestPath / allShortestPaths between the bound nodes `from` and `to`,
+// binding the relationship list into `rel`: a bidirectional breadth-first
+// search that always expands the side whose frontier has fewer
+// relationships to walk, so the side to start from is chosen per row, at
+// run time, from the real degrees.
 class ShortestPathOp final : public Operator {
  public:
   ShortestPathOp(int from, int rel, int to, std::vector<std::string> types, Dir dir,

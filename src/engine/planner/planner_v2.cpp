@@ -372,11 +372,15 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     st.rel = r;
     st.into = lm && rm;
     if (shortest) {
+      // A bidirectional search (ShortestPathOp): each side walks about
+      // half the depth, the side with the smaller frontier first.
       st.from_left = true;
-      double f1 = fanoutFrom(p, s, rel.left, rel, rel.dir);
+      double fl = fanoutFrom(p, s, rel.left, rel, rel.dir);
+      double fr = fanoutFrom(p, s, rel.right, rel, reverse(rel.dir));
       double f = std::max(1.0, est_.fanout({}, rel.types, rel.dir, true));
       int64_t depth = rel.max_hops < 0 ? 6 : std::min<int64_t>(rel.max_hops, 6);
-      double visited = f1 * std::pow(f, static_cast<double>(depth - 1));
+      double half = static_cast<double>((depth + 1) / 2 - 1);
+      double visited = (std::min(fl, fr) + std::max(fl, fr) * (depth > 1 ? 1 : 0)) * std::pow(f, half);
       visited = std::min(visited, std::max(1.0, typeRelCount(rel.types)));
       st.op_rows = s.rows;  // a shortest path per pair (connected graphs)
       st.op_cost = s.cost + s.rows * visited * CostModel::kAdjacency;

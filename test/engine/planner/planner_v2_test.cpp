@@ -300,6 +300,45 @@ TEST_F(PlannerV2Test, HashJoinKeepsRelationshipsUnique) {
   }
 }
 
+// shortestPath / allShortestPaths (a bidirectional search) against the
+// paths of minimal length found by enumerating every path.
+TEST_F(PlannerV2Test, ShortestPathsMatchEnumeration) {
+  auto db = open();
+  // A hub (0) linked to everyone, a ring, a few chords, a directed chain
+  // and an isolated node.
+  db->execute("UNWIND range(0, 40) AS i CREATE (:N {id: i})");
+  db->execute("MATCH (h:N {id: 0}), (n:N) WHERE n.id > 0 AND n.id < 30 AND n.id % 2 = 1 CREATE (h)-[:R]->(n)");
+  db->execute("MATCH (a:N), (b:N) WHERE b.id = a.id + 1 AND a.id < 38 CREATE (a)-[:R]->(b)");
+  db->execute("MATCH (a:N), (b:N) WHERE b.id = a.id + 7 AND a.id % 3 = 0 CREATE (b)-[:R]->(a)");
+  for (PlannerVersion pv : {PlannerVersion::kV1, PlannerVersion::kV2}) {
+    QueryOptions o;
+    o.planner = pv;
+    for (auto [x, y] : std::vector<std::pair<int, int>>{
+             {1, 29}, {0, 37}, {37, 0}, {5, 33}, {33, 5}, {3, 39}, {31, 36}, {36, 31}, {40, 1}, {0, 4}, {13, 8}, {1, 10}}) {
+      for (const char* dir : {"-", "->"}) {
+        for (int max : {2, 3, 5}) {
+          Parameters params{{"x", Value(int64_t{x})}, {"y", Value(int64_t{y})}};
+          const std::string rel = std::string("-[:R*1..") + std::to_string(max) + "]" + dir;
+          const std::string ends = "(a:N {id: $x})" + rel + "(b:N {id: $y})";
+          auto all = db->execute("MATCH p = allShortestPaths(" + ends + ") RETURN p", params, o);
+          auto one = db->execute("MATCH p = shortestPath(" + ends + ") RETURN length(p)", params, o);
+          auto paths = db->execute("MATCH p = " + ends + " WITH length(p) AS l, p ORDER BY l "
+                                   "WITH collect([l, p]) AS ps WITH ps, ps[0][0] AS m "
+                                   "UNWIND ps AS x WITH x WHERE x[0] = m RETURN x[1] AS p",
+                                   params, o);
+          const std::string what = ends + " x=" + std::to_string(x) + " y=" + std::to_string(y);
+          EXPECT_EQ(tools::compareAnswers(paths, all, false), "") << what;
+          ASSERT_EQ(one.rows.size(), paths.rows.empty() ? 0u : 1u) << what;
+          if (!paths.rows.empty()) {
+            auto min = db->execute("MATCH p = " + ends + " RETURN min(length(p))", params, o);
+            EXPECT_EQ(one.rows[0][0].asInt(), min.rows[0][0].asInt()) << what;
+          }
+        }
+      }
+    }
+  }
+}
+
 // Every top-20 query, every parameter case, on generated data: v2 gives
 // v1's answers (order-sensitive where the query sorts).
 TEST(PlannerEquivalence, Top20OnGeneratedData) {
