@@ -131,15 +131,7 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     if (cached_) {
       // The same tree as when the choices were made: the same estimates.
       size_t k = 0;
-      std::function<void(Operator&)> apply = [&](Operator& op) {
-        if (k < cached_->estimates.size()) {
-          op.estimated_rows = cached_->estimates[k].first;
-          op.estimated_cost = cached_->estimates[k].second;
-        }
-        ++k;
-        for (const auto& c : op.children()) apply(*c);
-      };
-      apply(*plan_.root);
+      applyEstimates(*plan_.root, k);
       plan_.hints = cached_->hints;
       return;
     }
@@ -152,6 +144,15 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
       for (const auto& c : op.children()) record(*c);
     };
     record(*plan_.root);
+  }
+
+  void applyEstimates(Operator& op, size_t& k) {
+    if (k < cached_->estimates.size()) {
+      op.estimated_rows = cached_->estimates[k].first;
+      op.estimated_cost = cached_->estimates[k].second;
+    }
+    ++k;
+    for (const auto& c : op.children()) applyEstimates(*c, k);
   }
 
   // Replays `entry`'s choices instead of enumerating (null: enumerate).
@@ -1139,8 +1140,10 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     std::set<int> bound_slots;
     std::vector<int> unique_slots;
   };
-  const Side initial{nullptr, placed, matched, labels_checked, bound_slots, unique_slots};
-  std::optional<Side> probe;
+  std::optional<Side> initial, probe;
+  if (std::any_of(steps.begin(), steps.end(), [](const Step& st) { return st.kind == Step::Kind::kBuild; })) {
+    initial = Side{nullptr, placed, matched, labels_checked, bound_slots, unique_slots};
+  }
   for (const Step& st : steps) {
     if (st.kind == Step::Kind::kBuild) {
       probe = Side{std::move(op), placed, matched, labels_checked, bound_slots, unique_slots};
@@ -1149,11 +1152,11 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
         op->estimated_rows = p.input_rows;
         op->estimated_cost = 0;
       }
-      placed = initial.placed;
-      matched = initial.matched;
-      labels_checked = initial.labels_checked;
-      bound_slots = initial.bound_slots;
-      unique_slots = initial.unique_slots;
+      placed = initial->placed;
+      matched = initial->matched;
+      labels_checked = initial->labels_checked;
+      bound_slots = initial->bound_slots;
+      unique_slots = initial->unique_slots;
       continue;
     }
     if (st.kind == Step::Kind::kJoin) {
@@ -1294,11 +1297,14 @@ Plan planQueryV2(const BoundQuery& query, const Graph& graph, const Parameters& 
                  const stats::GraphStatistics* stats, const std::string& stats_note,
                  PlanChoiceCache* cache, const std::string& cache_key) {
   Plan plan;
-  plan.hints.push_back("planner: v2 (cost-based)");
-  if (!stats_note.empty()) plan.hints.push_back(stats_note);
   PlannerV2 planner(query, graph, plan, params, stats);
   std::shared_ptr<const PlanChoiceCache::Entry> hit = cache ? cache->find(cache_key) : nullptr;
-  if (hit) planner.useCached(hit);
+  if (hit) {
+    planner.useCached(hit);  // its hints replace these
+  } else {
+    plan.hints.push_back("planner: v2 (cost-based)");
+    if (!stats_note.empty()) plan.hints.push_back(stats_note);
+  }
   planner.plan();
   planner.finish();
   if (cache && !hit) {
