@@ -461,15 +461,10 @@ std::string ShortestPathOp::details() const {
          std::to_string(to_) + ")";
 }
 
-// Bidirectional breadth-first search: one search from `from` along `dir`,
-// one from `to` against it, level by level, each time expanding the side
-// whose frontier has fewer relationships to walk (so a hub at one end is
-// walked last, if at all). Every node reached remembers its predecessors on
-// its side's previous level. The first level on which the searches meet
-// fixes the length; the paths are read back from the meeting nodes of that
-// level to both ends (one for shortestPath, all for allShortestPaths —
-// each shortest path passes through exactly one of them).
-void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
+// Breadth-first search from `from`, level by level, remembering for every
+// node reached its predecessors on the previous level; then the paths are
+// read backwards from `to` (one for shortestPath, all for allShortestPaths).
+void ShortestPathOp::searchFromLeft(ExecContext& ctx, const Row& row) {
   results_.clear();
   pos_ = 0;
   const Graph& g = ctx.graph;
@@ -485,20 +480,101 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
     RelId rel;
     NodeId node;
   };
+  std::unordered_map<NodeId, std::vector<Pred>> preds;
+  std::unordered_map<NodeId, int64_t> depth_of;
+  depth_of[source] = 0;
+  std::vector<NodeId> frontier{source};
+  int64_t depth = 0;
+  bool found = false;
+  while (!frontier.empty() && !found && (max_ < 0 || depth < max_)) {
+    ++depth;
+    std::vector<NodeId> next_frontier;
+    for (NodeId n : frontier) {
+      g.forEachAdjacent(n, dir_, type_ids_, [&](const Adjacent& adj) {
+        ctx.checkDeadline();
+        auto it = depth_of.find(adj.other);
+        if (it == depth_of.end()) {
+          depth_of[adj.other] = depth;
+          preds[adj.other].push_back({adj.rel, n});
+          next_frontier.push_back(adj.other);
+        } else if (it->second == depth) {
+          preds[adj.other].push_back({adj.rel, n});
+        }
+        if (adj.other == target) found = true;
+        return true;
+      });
+    }
+    frontier = std::move(next_frontier);
+  }
+  if (!found || depth < min_) return;
+  // Walk predecessors back from the target.
+  std::vector<RelId> reversed;
+  std::function<void(NodeId)> walk = [&](NodeId n) {
+    if (n == source) {
+      results_.emplace_back(reversed.rbegin(), reversed.rend());
+      return;
+    }
+    for (const Pred& p : preds[n]) {
+      if (!all_ && !results_.empty()) return;
+      reversed.push_back(p.rel);
+      walk(p.node);
+      reversed.pop_back();
+    }
+  };
+  walk(target);
+}
+
+// Bidirectional breadth-first search: one search from `from` along `dir`,
+// one from `to` against it, level by level, each time expanding the side
+// whose frontier has fewer relationships to walk (so a hub at one end is
+// walked last, if at all). Every node reached remembers its predecessors on
+// its side's previous level. The first level on which the searches meet
+// fixes the length (no meeting before it: every meeting node on it is at
+// the new sum of depths); shortestPath stops at the first meeting node,
+// allShortestPaths finishes the level (each shortest path passes through
+// exactly one of its meeting nodes). Paths are read back to both ends.
+void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
+  if (!bidirectional_) {
+    searchFromLeft(ctx, row);
+    return;
+  }
+  results_.clear();
+  pos_ = 0;
+  const Graph& g = ctx.graph;
+  const Value& a = row[from_];
+  const Value& b = row[to_];
+  if (!a.isNode() || !b.isNode() || no_type_matches_) return;
+  NodeId source = a.nodeId(), target = b.nodeId();
+  if (source == target) {
+    if (min_ == 0) results_.push_back({});
+    return;
+  }
+  // Predecessors as linked lists in one vector: no allocation per node.
+  struct Pred {
+    RelId rel;
+    NodeId node;
+    int32_t next;
+  };
+  struct Visit {
+    int64_t depth;
+    int32_t preds;  // first Pred, -1: none
+  };
   struct Side {
     Dir dir;
-    std::unordered_map<NodeId, int64_t> depth_of;
-    std::unordered_map<NodeId, std::vector<Pred>> preds;
+    std::unordered_map<NodeId, Visit> visits;
+    std::vector<Pred> preds;
     std::vector<NodeId> frontier;
     int64_t depth = 0;
-    size_t work = 0;  // relationships the next level walks
+    size_t work = 0;  // relationships the next level walks (all types: a rough size)
   };
+  // Untyped degrees are O(1) on the CSR; typed ones a search per type.
+  const std::vector<RelTypeId> any;
   auto degree = [&](NodeId n, Dir d) {
-    if (d == Dir::kBoth) return g.degree(n, Dir::kOut, type_ids_) + g.degree(n, Dir::kIn, type_ids_);
-    return g.degree(n, d, type_ids_);
+    if (d == Dir::kBoth) return g.degree(n, Dir::kOut, any) + g.degree(n, Dir::kIn, any);
+    return g.degree(n, d, any);
   };
   auto begin = [&](Side& s, NodeId n) {
-    s.depth_of[n] = 0;
+    s.visits.emplace(n, Visit{0, -1});
     s.frontier = {n};
     s.work = degree(n, s.dir);
   };
@@ -514,34 +590,35 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
     ++x.depth;
     std::vector<NodeId> next;
     size_t work = 0;
+    bool stop = false;
     for (NodeId n : x.frontier) {
       g.forEachAdjacent(n, x.dir, type_ids_, [&](const Adjacent& adj) {
         ctx.checkDeadline();
-        auto it = x.depth_of.find(adj.other);
-        if (it == x.depth_of.end()) {
-          x.depth_of.emplace(adj.other, x.depth);
-          x.preds[adj.other].push_back({adj.rel, n});
-          next.push_back(adj.other);
-          work += degree(adj.other, x.dir);
-        } else if (it->second == x.depth) {
-          x.preds[adj.other].push_back({adj.rel, n});
+        auto [it, fresh] = x.visits.try_emplace(adj.other, Visit{x.depth, -1});
+        if (!fresh && it->second.depth != x.depth) return true;
+        x.preds.push_back({adj.rel, n, it->second.preds});
+        it->second.preds = static_cast<int32_t>(x.preds.size() - 1);
+        if (!fresh) return true;
+        next.push_back(adj.other);
+        if (y.visits.count(adj.other)) {
+          meets.push_back(adj.other);
+          if (!all_) stop = true;  // one path is enough: its length is fixed
+          return !stop;
         }
+        work += degree(adj.other, x.dir);
         return true;
       });
+      if (stop) break;
     }
     x.frontier = std::move(next);
     x.work = work;
-    // No meeting before this level: the distance is the new sum of depths.
-    for (NodeId m : x.frontier) {
-      if (y.depth_of.count(m)) meets.push_back(m);
-    }
     if (!meets.empty()) {
       length = fwd.depth + bwd.depth;
       break;
     }
   }
   if (length < 0 || length < min_) return;
-  std::vector<RelId> left, right;  // left: meeting node back to source; right: to target
+  std::vector<RelId> left, right;  // left: meeting node back to source; right: on to target
   NodeId meet = 0;
   std::function<void(NodeId)> toTarget = [&](NodeId n) {
     if (n == target) {
@@ -550,10 +627,10 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
       results_.push_back(std::move(path));
       return;
     }
-    for (const Pred& p : bwd.preds[n]) {
+    for (int32_t i = bwd.visits.at(n).preds; i >= 0; i = bwd.preds[static_cast<size_t>(i)].next) {
       if (!all_ && !results_.empty()) return;
-      right.push_back(p.rel);
-      toTarget(p.node);
+      right.push_back(bwd.preds[static_cast<size_t>(i)].rel);
+      toTarget(bwd.preds[static_cast<size_t>(i)].node);
       right.pop_back();
     }
   };
@@ -562,10 +639,10 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
       toTarget(meet);
       return;
     }
-    for (const Pred& p : fwd.preds[n]) {
+    for (int32_t i = fwd.visits.at(n).preds; i >= 0; i = fwd.preds[static_cast<size_t>(i)].next) {
       if (!all_ && !results_.empty()) return;
-      left.push_back(p.rel);
-      toSource(p.node);
+      left.push_back(fwd.preds[static_cast<size_t>(i)].rel);
+      toSource(fwd.preds[static_cast<size_t>(i)].node);
       left.pop_back();
     }
   };

@@ -197,10 +197,7 @@ class FollowRelListOp final : public Operator {
 };
 
 // shortestPath / allShortestPaths between the bound nodes `from` and `to`,
-// binding the relationship list into `rel`: a bidirectional breadth-first
-// search that always expands the side whose frontier has fewer
-// relationships to walk, so the side to start from is chosen per row, at
-// run time, from the real degrees.
+// binding the relationship list into `rel`: breadth-first from `from`.
 class ShortestPathOp final : public Operator {
  public:
   ShortestPathOp(int from, int rel, int to, std::vector<std::string> types, Dir dir,
@@ -210,12 +207,18 @@ class ShortestPathOp final : public Operator {
   void open(ExecContext& ctx, const Row& argument) override;
   std::string name() const override { return all_ ? "AllShortestPaths" : "ShortestPath"; }
   std::string details() const override;
+  // Search from both ends, always expanding the side whose frontier has
+  // fewer relationships to walk: the side to start from (and to go on
+  // from) is chosen per row, at run time, from the real degrees. Planner v2.
+  void setBidirectional() { bidirectional_ = true; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;
 
  private:
   void search(ExecContext& ctx, const Row& row);
+  void searchFromLeft(ExecContext& ctx, const Row& row);
+  bool bidirectional_ = false;
   int from_, rel_, to_;
   std::vector<std::string> types_;
   std::vector<RelTypeId> type_ids_;

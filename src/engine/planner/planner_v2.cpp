@@ -1225,11 +1225,16 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     const PatternRel& rel = g.rels[r];
     std::string text = describeRel(g, rel, st.from_left);
     if (p.shortest[r]) {
-      op = wrap(std::make_unique<ShortestPathOp>(g.nodes[static_cast<size_t>(rel.left)].slot, rel.slot,
+      auto sp = std::make_unique<ShortestPathOp>(g.nodes[static_cast<size_t>(rel.left)].slot, rel.slot,
                                                  g.nodes[static_cast<size_t>(rel.right)].slot,
                                                  rel.types, rel.dir, rel.min_hops, rel.max_hops,
-                                                 p.all_shortest[r]),
-                std::move(op));
+                                                 p.all_shortest[r]);
+      sp->setBidirectional();
+      op = wrap(std::move(sp), std::move(op));
+      if (!cached_) {
+        plan_.hints.push_back("shortest path " + text +
+                              ": searched from both ends, the smaller frontier first");
+      }
     } else {
       int from = g.nodes[static_cast<size_t>(st.from_left ? rel.left : rel.right)].slot;
       int to = g.nodes[static_cast<size_t>(st.from_left ? rel.right : rel.left)].slot;
