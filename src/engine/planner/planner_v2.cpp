@@ -640,8 +640,8 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     j.kind = Step::Kind::kJoin;
     j.join_nodes = join;
     j.op_rows = a.rows * (b.rows / std::max(1.0, p.input_rows)) * match / twice;
-    j.op_cost = a.cost + b.cost + b.rows * CostModel::kHashBuild + a.rows * CostModel::kHashProbe +
-                j.op_rows * CostModel::kRow;
+    j.op_cost = a.cost + b.cost + std::max(1.0, p.input_rows) * CostModel::kHashJoinSetup +
+                b.rows * CostModel::kHashBuild + a.rows * CostModel::kHashProbe + j.op_rows * CostModel::kRow;
     t.placed = a.placed | b.placed;
     double sel = placeReady(p, t, -1);
     j.rows = j.op_rows * sel;
