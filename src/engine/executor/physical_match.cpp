@@ -464,7 +464,7 @@ std::string ShortestPathOp::details() const {
 // Breadth-first search from `from`, level by level, remembering for every
 // node reached its predecessors on the previous level; then the paths are
 // read backwards from `to` (one for shortestPath, all for allShortestPaths).
-void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
+void ShortestPathOp::searchFromLeft(ExecContext& ctx, const Row& row) {
   results_.clear();
   pos_ = 0;
   const Graph& g = ctx.graph;
@@ -522,6 +522,135 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
     }
   };
   walk(target);
+}
+
+// Bidirectional breadth-first search: one search from `from` along `dir`,
+// one from `to` against it, level by level, each time expanding the side
+// whose frontier has fewer relationships to walk (so a hub at one end is
+// walked last, if at all). Every node reached remembers its predecessors on
+// its side's previous level. The first level on which the searches meet
+// fixes the length (no meeting before it: every meeting node on it is at
+// the new sum of depths); shortestPath stops at the first meeting node,
+// allShortestPaths finishes the level (each shortest path passes through
+// exactly one of its meeting nodes). Paths are read back to both ends.
+void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
+  if (!bidirectional_) {
+    searchFromLeft(ctx, row);
+    return;
+  }
+  results_.clear();
+  pos_ = 0;
+  const Graph& g = ctx.graph;
+  const Value& a = row[from_];
+  const Value& b = row[to_];
+  if (!a.isNode() || !b.isNode() || no_type_matches_) return;
+  NodeId source = a.nodeId(), target = b.nodeId();
+  if (source == target) {
+    if (min_ == 0) results_.push_back({});
+    return;
+  }
+  // Predecessors as linked lists in one vector: no allocation per node.
+  struct Pred {
+    RelId rel;
+    NodeId node;
+    int32_t next;
+  };
+  struct Visit {
+    int64_t depth;
+    int32_t preds;  // first Pred, -1: none
+  };
+  struct Side {
+    Dir dir;
+    std::unordered_map<NodeId, Visit> visits;
+    std::vector<Pred> preds;
+    std::vector<NodeId> frontier;
+    int64_t depth = 0;
+    size_t work = 0;  // relationships the next level walks (all types: a rough size)
+  };
+  // Untyped degrees are O(1) on the CSR; typed ones a search per type.
+  const std::vector<RelTypeId> any;
+  auto degree = [&](NodeId n, Dir d) {
+    if (d == Dir::kBoth) return g.degree(n, Dir::kOut, any) + g.degree(n, Dir::kIn, any);
+    return g.degree(n, d, any);
+  };
+  auto begin = [&](Side& s, NodeId n) {
+    s.visits.emplace(n, Visit{0, -1});
+    s.frontier = {n};
+    s.work = degree(n, s.dir);
+  };
+  Side fwd{dir_}, bwd{dir_ == Dir::kOut ? Dir::kIn : dir_ == Dir::kIn ? Dir::kOut : Dir::kBoth};
+  begin(fwd, source);
+  begin(bwd, target);
+  std::vector<NodeId> meets;
+  int64_t length = -1;
+  while (!fwd.frontier.empty() && !bwd.frontier.empty() &&
+         (max_ < 0 || fwd.depth + bwd.depth < max_)) {
+    Side& x = fwd.work <= bwd.work ? fwd : bwd;
+    Side& y = &x == &fwd ? bwd : fwd;
+    ++x.depth;
+    std::vector<NodeId> next;
+    size_t work = 0;
+    bool stop = false;
+    for (NodeId n : x.frontier) {
+      g.forEachAdjacent(n, x.dir, type_ids_, [&](const Adjacent& adj) {
+        ctx.checkDeadline();
+        auto [it, fresh] = x.visits.try_emplace(adj.other, Visit{x.depth, -1});
+        if (!fresh && it->second.depth != x.depth) return true;
+        x.preds.push_back({adj.rel, n, it->second.preds});
+        it->second.preds = static_cast<int32_t>(x.preds.size() - 1);
+        if (!fresh) return true;
+        next.push_back(adj.other);
+        if (y.visits.count(adj.other)) {
+          meets.push_back(adj.other);
+          if (!all_) stop = true;  // one path is enough: its length is fixed
+          return !stop;
+        }
+        work += degree(adj.other, x.dir);
+        return true;
+      });
+      if (stop) break;
+    }
+    x.frontier = std::move(next);
+    x.work = work;
+    if (!meets.empty()) {
+      length = fwd.depth + bwd.depth;
+      break;
+    }
+  }
+  if (length < 0 || length < min_) return;
+  std::vector<RelId> left, right;  // left: meeting node back to source; right: on to target
+  NodeId meet = 0;
+  std::function<void(NodeId)> toTarget = [&](NodeId n) {
+    if (n == target) {
+      std::vector<RelId> path(left.rbegin(), left.rend());
+      path.insert(path.end(), right.begin(), right.end());
+      results_.push_back(std::move(path));
+      return;
+    }
+    for (int32_t i = bwd.visits.at(n).preds; i >= 0; i = bwd.preds[static_cast<size_t>(i)].next) {
+      if (!all_ && !results_.empty()) return;
+      right.push_back(bwd.preds[static_cast<size_t>(i)].rel);
+      toTarget(bwd.preds[static_cast<size_t>(i)].node);
+      right.pop_back();
+    }
+  };
+  std::function<void(NodeId)> toSource = [&](NodeId n) {
+    if (n == source) {
+      toTarget(meet);
+      return;
+    }
+    for (int32_t i = fwd.visits.at(n).preds; i >= 0; i = fwd.preds[static_cast<size_t>(i)].next) {
+      if (!all_ && !results_.empty()) return;
+      left.push_back(fwd.preds[static_cast<size_t>(i)].rel);
+      toSource(fwd.preds[static_cast<size_t>(i)].node);
+      left.pop_back();
+    }
+  };
+  for (NodeId m : meets) {
+    if (!all_ && !results_.empty()) break;
+    meet = m;
+    toSource(m);
+  }
 }
 
 bool ShortestPathOp::next(ExecContext& ctx, Row& row) {

@@ -196,8 +196,8 @@ class FollowRelListOp final : public Operator {
   bool into_;
 };
 
-// shortestPath / allShortestPaths between the bound nodes `from` and `to`:
-// breadth-first, binding the relationship list into `rel`.
+// shortestPath / allShortestPaths between the bound nodes `from` and `to`,
+// binding the relationship list into `rel`: breadth-first from `from`.
 class ShortestPathOp final : public Operator {
  public:
   ShortestPathOp(int from, int rel, int to, std::vector<std::string> types, Dir dir,
@@ -207,12 +207,18 @@ class ShortestPathOp final : public Operator {
   void open(ExecContext& ctx, const Row& argument) override;
   std::string name() const override { return all_ ? "AllShortestPaths" : "ShortestPath"; }
   std::string details() const override;
+  // Search from both ends, always expanding the side whose frontier has
+  // fewer relationships to walk: the side to start from (and to go on
+  // from) is chosen per row, at run time, from the real degrees. Planner v2.
+  void setBidirectional() { bidirectional_ = true; }
 
  protected:
   bool next(ExecContext& ctx, Row& row) override;
 
  private:
   void search(ExecContext& ctx, const Row& row);
+  void searchFromLeft(ExecContext& ctx, const Row& row);
+  bool bidirectional_ = false;
   int from_, rel_, to_;
   std::vector<std::string> types_;
   std::vector<RelTypeId> type_ids_;
@@ -224,6 +230,47 @@ class ShortestPathOp final : public Operator {
   std::vector<std::vector<RelId>> results_;
   size_t pos_ = 0;
   bool have_input_ = false;
+};
+
+// Node hash join: the rows of child(1) (the build side) are materialised,
+// keyed by the nodes in `join_slots`, the first time a row is asked for;
+// each row of child(0) (the probe side) then yields one row per build row
+// with the same nodes, with the build side's `build_slots` copied in. Both
+// children are opened with the join's argument, so the build side may read
+// the argument's slots but nothing the probe side binds. A pattern uses a
+// relationship once: a pair whose `probe_rels` and `build_rels` slots
+// (single relationships or lists) share one is dropped. Rows whose join
+// slots do not all hold nodes never match. Planner v2.
+class HashJoinOp final : public Operator {
+ public:
+  HashJoinOp(std::vector<int> join_slots, std::vector<int> build_slots, std::vector<int> probe_rels,
+             std::vector<int> build_rels)
+      : join_slots_(std::move(join_slots)), build_slots_(std::move(build_slots)),
+        probe_rels_(std::move(probe_rels)), build_rels_(std::move(build_rels)) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  std::string name() const override { return "NodeHashJoin"; }
+  std::string details() const override;
+  size_t buildRows() const { return build_count_; }
+
+ protected:
+  bool next(ExecContext& ctx, Row& row) override;
+
+ private:
+  bool key(const Row& row, std::vector<NodeId>& out) const;
+  void build(ExecContext& ctx);
+  bool overlaps(const Row& probe, size_t build_row) const;
+  std::vector<int> join_slots_, build_slots_, probe_rels_, build_rels_;
+  Row argument_;
+  bool built_ = false;
+  // Build rows, flat: key (join_slots_.size() ids) and values (build_slots_.size()).
+  std::vector<NodeId> build_keys_;
+  std::vector<Value> build_values_;
+  size_t build_count_ = 0;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> table_;  // key hash → build rows
+  Row probe_;
+  std::vector<NodeId> probe_key_;
+  const std::vector<uint32_t>* matches_ = nullptr;
+  size_t match_pos_ = 0;
 };
 
 // Builds the path value of `p = …` from its node and relationship slots.

@@ -1,6 +1,7 @@
 #include "engine/main/database.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -298,18 +299,45 @@ struct Database::Impl {
       // The choices depend on the text, the parameter values, the
       // statistics (and what they said about themselves), the schema and
       // any rewrite.
-      std::string key(text);
-      key += '\x1f' + options.hints;
+      // Built by appending (no temporaries): it is paid by every statement.
+      std::string key;
+      key.reserve(text.size() + options.hints.size() + note.size() + 96);
+      key.append(text);
       key += '\x1f';
+      key.append(options.hints);
+      key += '\x1f';
+      const std::pair<const std::string, Value>* small[8];
       std::vector<const std::pair<const std::string, Value>*> sorted;
-      for (const auto& kv : params) sorted.push_back(&kv);
-      std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-      for (const auto* kv : sorted) key += kv->first + '=' + toDebugString(kv->second) + '\x1e';
+      const std::pair<const std::string, Value>** first = small;
+      if (params.size() > std::size(small)) {
+        sorted.resize(params.size());
+        first = sorted.data();
+      }
+      size_t n = 0;
+      for (const auto& kv : params) first[n++] = &kv;
+      std::sort(first, first + n, [](auto* a, auto* b) { return a->first < b->first; });
+      for (size_t i = 0; i < n; ++i) {
+        key.append(first[i]->first);
+        key += '=';
+        key.append(toDebugString(first[i]->second));
+        key += '\x1e';
+      }
       const Catalog& cat = graph->catalog();
-      key += '\x1f' + note + '\x1f' + std::to_string(reinterpret_cast<uintptr_t>(st.get())) + ':' +
-             std::to_string(cat.labels().size()) + ':' + std::to_string(cat.relTypes().size()) + ':' +
-             std::to_string(cat.propertyKeys().size()) + ':' + std::to_string(cat.indexes().size()) +
-             ':' + std::to_string(reinterpret_cast<uintptr_t>(options.bind_hook));
+      key += '\x1f';
+      key.append(note);
+      key += '\x1f';
+      auto number = [&key](uintptr_t v) {
+        char buf[24];
+        auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+        key.append(buf, end);
+        key += ':';
+      };
+      number(reinterpret_cast<uintptr_t>(st.get()));
+      number(cat.labels().size());
+      number(cat.relTypes().size());
+      number(cat.propertyKeys().size());
+      number(cat.indexes().size());
+      number(reinterpret_cast<uintptr_t>(options.bind_hook));
       c.plan = planQueryV2(c.bound, *graph, params, st.get(), note, &choice_cache, key);
       c.stats = std::move(st);  // kept alive while the plan is
     } else {
@@ -377,9 +405,9 @@ struct Database::Impl {
       result.plan = planText(c.plan, true);
       collectProfile(*c.plan.root, 0, result);
     }
-    result.plan_hints = c.plan.hints;
     result.estimated_cost = estimatedCost(*c.plan.root);
     result.actual_cost = actualCost(*c.plan.root);
+    result.plan_hints = std::move(c.plan.hints);  // the plan is not used after this
     if (changes) result.counters = changes->counters();
     return result;
   }

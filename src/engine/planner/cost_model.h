@@ -10,6 +10,10 @@
 //   VarLengthExpand   kAdjacency per path prefix enumerated (depth-first)
 //   ShortestPath      kAdjacency per relationship the BFS may visit
 //   Filter            kFilterRow per row tested
+//   NodeHashJoin      kHashJoinSetup per opening (the table, its
+//                     buckets, the build side's own pipeline) +
+//                     kHashBuild per build-side row (copied into the
+//                     table) + kHashProbe per probe-side row
 //   every operator    kRow per row it produces
 #pragma once
 
@@ -21,6 +25,9 @@ struct CostModel {
   static constexpr double kSeek = 2.0;
   static constexpr double kAdjacency = 1.0;
   static constexpr double kFilterRow = 0.2;
+  static constexpr double kHashJoinSetup = 25.0;
+  static constexpr double kHashBuild = 1.0;
+  static constexpr double kHashProbe = 0.5;
 };
 
 }  // namespace maestro::engine

@@ -1,4 +1,5 @@
-// Planner v2: cost-based pattern planning over the same operators as v1.
+// Planner v2: cost-based pattern planning over v1's operators and a node
+// hash join.
 //
 // Per pattern: every way to start (index seek on an indexed equality,
 // label scan) and every order of expansions is costed with the estimator
@@ -6,11 +7,15 @@
 // dynamic programming over (matched nodes, expanded relationships), for
 // patterns of up to kExhaustiveRels relationships; greedily beyond. A
 // relationship whose ends are both matched becomes an ExpandInto walked
-// from the smaller side at run time. Predicates are placed as soon as their
-// variables are bound (as v1 does) and their selectivities use the
-// parameter values. Hints (USING INDEX / USING SCAN) fix a node's access;
-// one that cannot be honoured is an error.
+// from the smaller side at run time; a pattern with a cycle is also costed
+// as a hash join of two connected parts, each planned by the same
+// enumeration. Predicates are placed as soon as their variables are bound
+// (as v1 does; on both sides of a join when they can be) and their
+// selectivities use the parameter values. Hints (USING INDEX / USING SCAN)
+// fix a node's access, USING JOIN ON forces a hash join there; one that
+// cannot be honoured is an error.
 #include <array>
+#include <bit>
 #include <cmath>
 #include <functional>
 
@@ -28,6 +33,9 @@ namespace {
 using planner_detail::collectSlots;
 
 constexpr size_t kExhaustiveRels = 8;
+// A USING JOIN hint is planned over every split of the pattern's
+// relationships in two: at most 2^12.
+constexpr size_t kMaxJoinRels = 12;
 // A probe looks up a seek's nodes at plan time when the statistics say
 // there are at most this many (their exact degrees then drive the plan).
 constexpr double kProbeLimit = 64;
@@ -51,8 +59,12 @@ struct Access {
   std::optional<std::vector<NodeId>> probed;  // the nodes, when looked up at plan time
 };
 
+// A plan is a sequence of steps. A hash join is written as its probe
+// side's steps, kBuild (a new pipeline starts from the argument), the build
+// side's steps, then kJoin on `join_nodes`.
 struct Step {
-  enum class Kind { kStart, kExpand } kind = Kind::kStart;
+  enum class Kind { kStart, kExpand, kBuild, kJoin } kind = Kind::kStart;
+  uint64_t join_nodes = 0;  // kJoin: the pattern nodes both sides bind
   int node = -1;
   const Access* access = nullptr;  // kStart: into Pattern::access (stable)
   int rel = -1;
@@ -119,15 +131,7 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     if (cached_) {
       // The same tree as when the choices were made: the same estimates.
       size_t k = 0;
-      std::function<void(Operator&)> apply = [&](Operator& op) {
-        if (k < cached_->estimates.size()) {
-          op.estimated_rows = cached_->estimates[k].first;
-          op.estimated_cost = cached_->estimates[k].second;
-        }
-        ++k;
-        for (const auto& c : op.children()) apply(*c);
-      };
-      apply(*plan_.root);
+      applyEstimates(*plan_.root, k);
       plan_.hints = cached_->hints;
       return;
     }
@@ -140,6 +144,15 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
       for (const auto& c : op.children()) record(*c);
     };
     record(*plan_.root);
+  }
+
+  void applyEstimates(Operator& op, size_t& k) {
+    if (k < cached_->estimates.size()) {
+      op.estimated_rows = cached_->estimates[k].first;
+      op.estimated_cost = cached_->estimates[k].second;
+    }
+    ++k;
+    for (const auto& c : op.children()) applyEstimates(*c, k);
   }
 
   // Replays `entry`'s choices instead of enumerating (null: enumerate).
@@ -360,11 +373,15 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     st.rel = r;
     st.into = lm && rm;
     if (shortest) {
+      // A bidirectional search (ShortestPathOp): each side walks about
+      // half the depth, the side with the smaller frontier first.
       st.from_left = true;
-      double f1 = fanoutFrom(p, s, rel.left, rel, rel.dir);
+      double fl = fanoutFrom(p, s, rel.left, rel, rel.dir);
+      double fr = fanoutFrom(p, s, rel.right, rel, reverse(rel.dir));
       double f = std::max(1.0, est_.fanout({}, rel.types, rel.dir, true));
       int64_t depth = rel.max_hops < 0 ? 6 : std::min<int64_t>(rel.max_hops, 6);
-      double visited = f1 * std::pow(f, static_cast<double>(depth - 1));
+      double half = static_cast<double>((depth + 1) / 2 - 1);
+      double visited = (std::min(fl, fr) + std::max(fl, fr) * (depth > 1 ? 1 : 0)) * std::pow(f, half);
       visited = std::min(visited, std::max(1.0, typeRelCount(rel.types)));
       st.op_rows = s.rows;  // a shortest path per pair (connected graphs)
       st.op_cost = s.cost + s.rows * visited * CostModel::kAdjacency;
@@ -477,18 +494,19 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
 
   // ---- enumeration --------------------------------------------------------
 
-  std::vector<Partial> successors(const Pattern& p, const Partial& s) {
+  std::vector<Partial> successors(const Pattern& p, const Partial& s, uint64_t target_nodes,
+                                  uint64_t target_rels) {
     std::vector<Partial> out;
     bool can_expand = false;
     for (size_t r = 0; r < p.g->rels.size(); ++r) {
-      if (s.rels >> r & 1) continue;
+      if ((s.rels >> r & 1) || !(target_rels >> r & 1)) continue;
       if (auto t = expand(p, s, static_cast<int>(r))) {
         can_expand = true;
         out.push_back(std::move(*t));
       }
     }
     for (size_t i = 0; i < p.g->nodes.size(); ++i) {
-      if (s.nodes >> i & 1) continue;
+      if ((s.nodes >> i & 1) || !(target_nodes >> i & 1)) continue;
       for (const Access& a : p.access[i]) {
         // Cartesian products only from a cheap start, or when nothing else goes.
         if (can_expand && s.nodes != 0 && !(a.seek && a.rows <= 1.5) && !p.hinted[i]) continue;
@@ -499,15 +517,24 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
   }
 
   Partial enumerate(const Pattern& p, Partial init) {
+    auto best = enumerateTo(p, std::move(init), p.all_nodes, p.all_rels);
+    if (!best) throw Error::internal("planner v2: pattern cannot be completed");
+    return std::move(*best);
+  }
+
+  // The cheapest way to match the nodes and relationships in the target
+  // masks (a part of the pattern, for a side of a hash join) from `init`.
+  std::optional<Partial> enumerateTo(const Pattern& p, Partial init, uint64_t target_nodes,
+                                     uint64_t target_rels) {
     auto done = [&](const Partial& s) {
-      return (s.nodes & p.all_nodes) == p.all_nodes && (s.rels & p.all_rels) == p.all_rels;
+      return (s.nodes & target_nodes) == target_nodes && (s.rels & target_rels) == target_rels;
     };
     if (done(init)) return init;
-    if (p.g->rels.size() > kExhaustiveRels || p.g->nodes.size() > 16) {
+    if (std::popcount(target_rels) > static_cast<int>(kExhaustiveRels) || std::popcount(target_nodes) > 16) {
       Partial s = std::move(init);
       while (!done(s)) {
-        auto next = successors(p, s);
-        if (next.empty()) throw Error::internal("planner v2: pattern cannot be completed");
+        auto next = successors(p, s, target_nodes, target_rels);
+        if (next.empty()) return std::nullopt;
         auto best = std::min_element(next.begin(), next.end(), [](const auto& a, const auto& b) {
           return a.cost + a.rows < b.cost + b.rows;
         });
@@ -520,7 +547,7 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
     while (!level.empty()) {
       std::map<std::pair<uint64_t, uint64_t>, Partial> next_level;
       for (auto& [key, s] : level) {
-        for (auto& t : successors(p, s)) {
+        for (auto& t : successors(p, s, target_nodes, target_rels)) {
           if (best && t.cost >= best->cost) continue;
           if (done(t)) {
             best = std::move(t);
@@ -533,8 +560,125 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
       }
       level = std::move(next_level);
     }
-    if (!best) throw Error::internal("planner v2: pattern cannot be completed");
-    return *best;
+    return best;
+  }
+
+  // ---- hash joins -----------------------------------------------------------
+
+  // The pattern nodes the relationships in `rels` touch.
+  static uint64_t endsOf(const Pattern& p, uint64_t rels) {
+    uint64_t out = 0;
+    for (size_t r = 0; r < p.g->rels.size(); ++r) {
+      if (rels >> r & 1) out |= uint64_t{1} << p.g->rels[r].left | uint64_t{1} << p.g->rels[r].right;
+    }
+    return out;
+  }
+
+  static bool connected(const Pattern& p, uint64_t rels) {
+    if (rels == 0) return true;
+    uint64_t first = rels & (~rels + 1), reached = endsOf(p, first), left = rels & ~first;
+    for (bool grew = true; grew && left != 0;) {
+      grew = false;
+      for (size_t r = 0; r < p.g->rels.size(); ++r) {
+        if (!(left >> r & 1)) continue;
+        uint64_t ends = endsOf(p, uint64_t{1} << r);
+        if (ends & reached) reached |= ends, left &= ~(uint64_t{1} << r), grew = true;
+      }
+    }
+    return left == 0;
+  }
+
+  // Whether some relationship closes a cycle of pattern nodes.
+  static bool hasCycle(const Pattern& p) {
+    std::vector<size_t> parent(p.g->nodes.size());
+    for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+    std::function<size_t(size_t)> root = [&](size_t i) { return parent[i] == i ? i : parent[i] = root(parent[i]); };
+    for (const PatternRel& r : p.g->rels) {
+      size_t a = root(static_cast<size_t>(r.left)), b = root(static_cast<size_t>(r.right));
+      if (a == b) return true;
+      parent[a] = b;
+    }
+    return false;
+  }
+
+  double selectivityOf(const Pattern& p, uint64_t mask) {
+    auto it = sel_cache_.find(mask);
+    if (it != sel_cache_.end()) return it->second;
+    std::vector<const BoundExpr*> exprs;
+    for (size_t i = 0; i < p.pending.size() && i < 64; ++i) {
+      if (mask >> i & 1) exprs.push_back(p.pending[i].expr);
+    }
+    double sel = est_.selectivity(exprs, p.entities);
+    sel_cache_.emplace(mask, sel);
+    return sel;
+  }
+
+  // Probe side `a` and build side `b` (each matched from `init`) joined on
+  // the pattern nodes in `join`.
+  Partial joined(const Pattern& p, const Partial& init, const Partial& a, const Partial& b,
+                 uint64_t join) {
+    Partial t = a;
+    t.nodes |= b.nodes;
+    t.rels |= b.rels;
+    for (size_t i = 0; i < p.g->nodes.size(); ++i) {
+      if (!(a.nodes >> i & 1)) t.arrived_by[i] = b.arrived_by[i];
+    }
+    Step build;
+    build.kind = Step::Kind::kBuild;
+    t.steps.push_back(build);
+    t.steps.insert(t.steps.end(), b.steps.begin(), b.steps.end());
+    // A pair of rows matches when they bind the same nodes: 1/N per join
+    // node. The build side is rebuilt per argument row.
+    double match = 1;
+    for (size_t i = 0; i < p.g->nodes.size(); ++i) {
+      if (join >> i & 1) match /= std::max(1.0, est_.nodeCount(p.g->nodes[i].labels));
+    }
+    // Predicates on the join nodes filter both sides; the pairs meet them once.
+    const uint64_t both = a.placed & b.placed & ~init.placed;
+    const double twice = both ? std::max(selectivityOf(p, both), 1e-12) : 1.0;
+    Step j;
+    j.kind = Step::Kind::kJoin;
+    j.join_nodes = join;
+    j.op_rows = a.rows * (b.rows / std::max(1.0, p.input_rows)) * match / twice;
+    j.op_cost = a.cost + b.cost + std::max(1.0, p.input_rows) * CostModel::kHashJoinSetup +
+                b.rows * CostModel::kHashBuild + a.rows * CostModel::kHashProbe + j.op_rows * CostModel::kRow;
+    t.placed = a.placed | b.placed;
+    double sel = placeReady(p, t, -1);
+    j.rows = j.op_rows * sel;
+    j.cost = j.op_cost + CostModel::kFilterRow * (sel < 1 ? j.op_rows : 0);
+    t.rows = j.rows;
+    t.cost = j.cost + j.rows * CostModel::kRow;
+    t.steps.push_back(j);
+    return t;
+  }
+
+  // The cheapest hash join of two connected parts of the pattern that meet
+  // at unbound nodes (among them all of `must_join`), each part planned by
+  // the same enumeration from `init`; nothing if there is no such split.
+  std::optional<Partial> bestHashJoin(const Pattern& p, const Partial& init, uint64_t must_join) {
+    const size_t n_rels = p.g->rels.size();
+    const uint64_t isolated = p.all_nodes & ~endsOf(p, p.all_rels);
+    std::unordered_map<uint64_t, std::optional<Partial>> sides;  // by relationships
+    auto side = [&](uint64_t rels, uint64_t nodes) -> const std::optional<Partial>& {
+      auto it = sides.find(rels);
+      if (it != sides.end()) return it->second;
+      return sides.emplace(rels, enumerateTo(p, init, nodes, rels)).first->second;
+    };
+    std::optional<Partial> best;
+    for (uint64_t a = 1; a + 1 < (uint64_t{1} << n_rels); ++a) {
+      const uint64_t b = p.all_rels & ~a;
+      const uint64_t a_nodes = endsOf(p, a) | isolated, b_nodes = endsOf(p, b);
+      const uint64_t join = a_nodes & b_nodes & ~init.nodes;
+      if (join == 0 || (join & must_join) != must_join) continue;
+      if (!connected(p, a) || !connected(p, b)) continue;
+      const auto& pa = side(a, a_nodes);
+      if (!pa) continue;
+      const auto& pb = side(b, b_nodes);
+      if (!pb) continue;
+      Partial t = joined(p, init, *pa, *pb, join);
+      if (!best || t.cost < best->cost) best = std::move(t);
+    }
+    return best;
   }
 
   // ---- access paths -------------------------------------------------------
@@ -633,8 +777,7 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
         Access a = *it;
         out = {a};
       } else {
-        throw Error::badInput("USING JOIN ON " + h.variable +
-                              " cannot be honoured: planner v2 has no hash join yet");
+        continue;  // USING JOIN: planPattern
       }
       p.hinted[i] = true;
     }
@@ -737,7 +880,13 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
   void scaleChain(Operator& op, double f) {
     // A row that is produced at all is produced whole.
     op.estimated_rows = std::max(op.estimated_rows * f, std::min(op.estimated_rows, 1.0));
-    op.estimated_cost *= f;
+    if (dynamic_cast<HashJoinOp*>(&op)) {
+      // The build side is read whole before the first row.
+      double build = std::max(0.0, op.child(1)->estimated_cost);
+      op.estimated_cost = build + (op.estimated_cost - build) * f;
+    } else {
+      op.estimated_cost *= f;
+    }
     if (blocking(op) || op.children().empty()) return;
     // Leaves and Argument inputs of the chain produce (a share of) their rows too.
     scaleChain(*op.child(0), f);
@@ -790,16 +939,30 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     if (path.slot >= 0) p.own_slots.insert(path.slot);
   }
   // Hints must name a variable of this pattern.
+  uint64_t join_hint = 0;  // USING JOIN ON: the pattern nodes named
+  std::string join_text;
   for (const auto& h : hints) {
-    bool found = std::any_of(g.nodes.begin(), g.nodes.end(),
-                             [&](const PatternNode& n) { return n.name == h.variable; });
-    if (!found && h.kind != ast::Hint::Kind::kJoin) {
-      throw Error::badInput("hint on " + h.variable +
-                            " cannot be honoured: it is not a node of this pattern");
+    if (h.kind != ast::Hint::Kind::kJoin) {
+      bool found = std::any_of(g.nodes.begin(), g.nodes.end(),
+                               [&](const PatternNode& n) { return n.name == h.variable; });
+      if (!found) {
+        throw Error::badInput("hint on " + h.variable +
+                              " cannot be honoured: it is not a node of this pattern");
+      }
+      continue;
     }
-    if (h.kind == ast::Hint::Kind::kJoin) {
-      throw Error::badInput("USING JOIN ON " + h.variable +
-                            " cannot be honoured: planner v2 has no hash join yet");
+    join_text = "USING JOIN ON ";
+    for (size_t k = 0; k < h.join_variables.size(); ++k) join_text += (k ? ", " : "") + h.join_variables[k];
+    for (const auto& v : h.join_variables) {
+      auto it = std::find_if(g.nodes.begin(), g.nodes.end(), [&](const PatternNode& n) { return n.name == v; });
+      if (it == g.nodes.end()) {
+        throw Error::badInput(join_text + " cannot be honoured: " + v + " is not a node of this pattern");
+      }
+      if (it->bound) {
+        throw Error::badInput(join_text + " cannot be honoured: " + v +
+                              " is bound by an earlier clause, not matched by this pattern");
+      }
+      join_hint |= uint64_t{1} << (it - g.nodes.begin());
     }
   }
 
@@ -886,7 +1049,30 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     best.rows = replay->rows;
     best.cost = replay->cost;
   } else {
-    best = enumerate(p, init);
+    // A hash join needs both sides opened with the pattern's own argument:
+    // the pattern must be matched from the argument, not per earlier row.
+    const bool can_join = p.estimate && dynamic_cast<ArgumentOp*>(input.get()) != nullptr;
+    if (join_hint != 0) {
+      if (!can_join) {
+        throw Error::badInput(join_text + " cannot be honoured: a hash join is only planned for a "
+                              "pattern matched from the start of a query or an OPTIONAL MATCH");
+      }
+      if (g.rels.size() > kMaxJoinRels) {
+        throw Error::badInput(join_text + " cannot be honoured: the pattern has more than " +
+                              std::to_string(kMaxJoinRels) + " relationships");
+      }
+      auto hj = bestHashJoin(p, init, join_hint);
+      if (!hj) {
+        throw Error::badInput(join_text + " cannot be honoured: the pattern cannot be split into two "
+                              "connected parts that both match it");
+      }
+      best = std::move(*hj);
+    } else {
+      best = enumerate(p, init);
+      if (can_join && g.rels.size() <= kExhaustiveRels && hasCycle(p)) {
+        if (auto hj = bestHashJoin(p, init, 0); hj && hj->cost < best.cost) best = std::move(*hj);
+      }
+    }
     steps.assign(best.steps.begin(), best.steps.end());
     // Record the choices with their own copies of the access paths.
     PatternChoice choice;
@@ -946,7 +1132,64 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
   };
   placeFilters(p.input_rows * init_sel, 0);
 
+  // A hash join's build side is a pipeline of its own from the argument,
+  // placing its own filters; the probe side's state waits here.
+  struct Side {
+    OperatorPtr op;
+    std::vector<bool> placed, matched, labels_checked;
+    std::set<int> bound_slots;
+    std::vector<int> unique_slots;
+  };
+  std::optional<Side> initial, probe;
+  if (std::any_of(steps.begin(), steps.end(), [](const Step& st) { return st.kind == Step::Kind::kBuild; })) {
+    initial = Side{nullptr, placed, matched, labels_checked, bound_slots, unique_slots};
+  }
   for (const Step& st : steps) {
+    if (st.kind == Step::Kind::kBuild) {
+      probe = Side{std::move(op), placed, matched, labels_checked, bound_slots, unique_slots};
+      op = argument();
+      if (p.estimate) {
+        op->estimated_rows = p.input_rows;
+        op->estimated_cost = 0;
+      }
+      placed = initial->placed;
+      matched = initial->matched;
+      labels_checked = initial->labels_checked;
+      bound_slots = initial->bound_slots;
+      unique_slots = initial->unique_slots;
+      continue;
+    }
+    if (st.kind == Step::Kind::kJoin) {
+      if (!probe) throw Error::internal("planner v2: a hash join without a build side");
+      std::vector<int> join_slots, build_slots(bound_slots.begin(), bound_slots.end());
+      std::string names;
+      for (size_t i = 0; i < g.nodes.size(); ++i) {
+        if (!(st.join_nodes >> i & 1)) continue;
+        join_slots.push_back(g.nodes[i].slot);
+        names += (names.empty() ? "" : ", ") + g.nodes[i].name;
+      }
+      auto join = std::make_unique<HashJoinOp>(join_slots, build_slots, probe->unique_slots, unique_slots);
+      join->addChild(std::move(probe->op));
+      join->addChild(std::move(op));
+      op = std::move(join);
+      op->setDescription("on " + names);
+      if (!cached_) {
+        plan_.hints.push_back("hash join on " + names + ": build side est. " +
+                              fixed1(op->child(1)->estimated_rows) + " row(s), probe side est. " +
+                              fixed1(op->child(0)->estimated_rows) + " row(s)");
+      }
+      for (size_t k = 0; k < placed.size(); ++k) placed[k] = placed[k] || probe->placed[k];
+      for (size_t i = 0; i < matched.size(); ++i) {
+        matched[i] = matched[i] || probe->matched[i];
+        labels_checked[i] = labels_checked[i] || probe->labels_checked[i];
+      }
+      bound_slots.insert(probe->bound_slots.begin(), probe->bound_slots.end());
+      unique_slots.insert(unique_slots.begin(), probe->unique_slots.begin(), probe->unique_slots.end());
+      probe.reset();
+      setEstimate(st.op_rows, st.op_cost);
+      placeFilters(st.rows, st.cost);
+      continue;
+    }
     if (st.kind == Step::Kind::kStart) {
       const PatternNode& n = g.nodes[static_cast<size_t>(st.node)];
       const Access& a = *st.access;
@@ -982,11 +1225,16 @@ OperatorPtr PlannerV2::planPattern(OperatorPtr input, const QueryGraph& g,
     const PatternRel& rel = g.rels[r];
     std::string text = describeRel(g, rel, st.from_left);
     if (p.shortest[r]) {
-      op = wrap(std::make_unique<ShortestPathOp>(g.nodes[static_cast<size_t>(rel.left)].slot, rel.slot,
+      auto sp = std::make_unique<ShortestPathOp>(g.nodes[static_cast<size_t>(rel.left)].slot, rel.slot,
                                                  g.nodes[static_cast<size_t>(rel.right)].slot,
                                                  rel.types, rel.dir, rel.min_hops, rel.max_hops,
-                                                 p.all_shortest[r]),
-                std::move(op));
+                                                 p.all_shortest[r]);
+      sp->setBidirectional();
+      op = wrap(std::move(sp), std::move(op));
+      if (!cached_) {
+        plan_.hints.push_back("shortest path " + text +
+                              ": searched from both ends, the smaller frontier first");
+      }
     } else {
       int from = g.nodes[static_cast<size_t>(st.from_left ? rel.left : rel.right)].slot;
       int to = g.nodes[static_cast<size_t>(st.from_left ? rel.right : rel.left)].slot;
@@ -1054,11 +1302,14 @@ Plan planQueryV2(const BoundQuery& query, const Graph& graph, const Parameters& 
                  const stats::GraphStatistics* stats, const std::string& stats_note,
                  PlanChoiceCache* cache, const std::string& cache_key) {
   Plan plan;
-  plan.hints.push_back("planner: v2 (cost-based)");
-  if (!stats_note.empty()) plan.hints.push_back(stats_note);
   PlannerV2 planner(query, graph, plan, params, stats);
   std::shared_ptr<const PlanChoiceCache::Entry> hit = cache ? cache->find(cache_key) : nullptr;
-  if (hit) planner.useCached(hit);
+  if (hit) {
+    planner.useCached(hit);  // its hints replace these
+  } else {
+    plan.hints.push_back("planner: v2 (cost-based)");
+    if (!stats_note.empty()) plan.hints.push_back(stats_note);
+  }
   planner.plan();
   planner.finish();
   if (cache && !hit) {

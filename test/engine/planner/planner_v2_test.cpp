@@ -197,7 +197,13 @@ TEST_F(PlannerV2Test, HintsAreHonouredOrRefused) {
   refused("MATCH (p:Person) USING INDEX p:Person(id) WHERE p.id > 'x' RETURN p",
           "no equality on p.id");
   refused("MATCH (p:Person) USING SCAN p:Org RETURN p", "does not give p the label Org");
-  refused("MATCH (a:Person)-->(o)<--(b:Person) USING JOIN ON o RETURN a", "no hash join");
+  refused("MATCH (a:Person)-->(o)<--(b:Person) USING JOIN ON x RETURN a",
+          "USING JOIN ON x cannot be honoured: x is not a node of this pattern");
+  // a is an end of the path: no split of it into two parts meets at a.
+  refused("MATCH (a:Person)-->(o)<--(b:Person) USING JOIN ON a RETURN a",
+          "USING JOIN ON a cannot be honoured: the pattern cannot be split");
+  refused("MATCH (a:Person) MATCH (a)-->(o)<--(b:Person) USING JOIN ON o RETURN a",
+          "USING JOIN ON o cannot be honoured: a hash join is only planned");
   // v1 ignores hints, and says so.
   EXPECT_TRUE(hasHint(db->execute("MATCH (p:Person) USING SCAN p:Person RETURN count(*)", {}, v1()),
                       "hints ignored"));
@@ -221,6 +227,116 @@ TEST_F(PlannerV2Test, DistinctReachabilityMatchesPathEnumeration) {
   }
   auto r = db->execute("EXPLAIN MATCH (x:N {id: 1})-[:R*1..3]-(y) RETURN DISTINCT y.id", {}, v2());
   EXPECT_NE(r.plan.find("VarLengthExpand(Pruning)"), std::string::npos) << r.plan;
+}
+
+// A small graph with cycles: people who know each other and work at one
+// of three organisations (the first a hub), KNOWS in both directions and
+// some pairs twice.
+void buildColleagues(Database& db) {
+  db.execute("UNWIND range(1, 60) AS i CREATE (:Person {id: i})");
+  db.execute("UNWIND range(1, 3) AS i CREATE (:Org {id: i})");
+  db.execute("MATCH (p:Person), (o:Org) WHERE o.id = CASE WHEN p.id % 5 = 0 THEN 2 "
+             "WHEN p.id % 7 = 0 THEN 3 ELSE 1 END CREATE (p)-[:WORKS_AT]->(o)");
+  db.execute("MATCH (a:Person), (b:Person) WHERE a.id < b.id AND (a.id * 7 + b.id * 3) % 11 = 0 "
+             "CREATE (a)-[:KNOWS]->(b)");
+  db.execute("MATCH (a:Person), (b:Person) WHERE a.id > b.id AND (a.id + b.id) % 13 = 0 "
+             "CREATE (a)-[:KNOWS]->(b)");
+  db.execute("CREATE INDEX FOR (n:Org) ON (n.id)");
+  db.refreshStatistics();
+}
+
+TEST_F(PlannerV2Test, HashJoinGivesExpandIntosAnswers) {
+  auto db = open();
+  buildColleagues(*db);
+  const std::string match =
+      "MATCH (a:Person)-[:KNOWS]-(b:Person), (a)-[:WORKS_AT]->(o:Org {id: 1})<-[:WORKS_AT]-(b) ";
+  for (const std::string hint : {"", "USING JOIN ON a ", "USING JOIN ON a, b ", "USING JOIN ON o "}) {
+    const std::string q = match + hint + "RETURN a.id, b.id, o.id";
+    auto expected = db->execute(match + "RETURN a.id, b.id, o.id", {}, v1());
+    auto r = db->execute(q, {}, v2());
+    EXPECT_FALSE(expected.rows.empty());
+    EXPECT_EQ(tools::compareAnswers(expected, r, false), "") << q;
+    if (!hint.empty()) {
+      EXPECT_TRUE(hasHint(r, "hash join on")) << q;
+      auto plan = db->execute("EXPLAIN " + q, {}, v2()).plan;
+      EXPECT_NE(plan.find("+NodeHashJoin on "), std::string::npos) << plan;
+      EXPECT_NE(plan.find("est_rows="), std::string::npos) << plan;
+    }
+  }
+  // The join key holds every node both sides bind.
+  auto r = db->execute(match + "USING JOIN ON o RETURN count(*)", {}, v2());
+  EXPECT_TRUE(hasHint(r, "hash join on ")) << r.plan;
+}
+
+// One relationship may not be used twice in a pattern, even when the two
+// uses come from the two sides of a hash join.
+TEST_F(PlannerV2Test, HashJoinKeepsRelationshipsUnique) {
+  auto db = open();
+  buildColleagues(*db);
+  for (const char* q : {
+           "MATCH (a:Person)-[r:KNOWS]-(b)-[s:KNOWS]-(c)-[t:KNOWS]-(a) USING JOIN ON b, c "
+           "RETURN a.id, b.id, c.id",
+           "MATCH (a:Person)-[:KNOWS]-(b)-[:KNOWS]-(c) , (a)-[:KNOWS]-(c) USING JOIN ON a "
+           "RETURN a.id, b.id, c.id",
+           "MATCH (a:Person)-[r:KNOWS*1..2]-(b)-[s:KNOWS]-(a) USING JOIN ON a, b RETURN a.id, b.id",
+           "MATCH (a:Person {id: 10})-[:WORKS_AT]->(o)<-[:WORKS_AT]-(b) USING JOIN ON o RETURN b.id",
+       }) {
+    const std::string text = q;
+    const std::string plain = text.substr(0, text.find(" USING")) + text.substr(text.find(" RETURN"));
+    auto expected = db->execute(plain, {}, v1());
+    auto r = db->execute(q, {}, v2());
+    EXPECT_EQ(tools::compareAnswers(expected, r, false), "") << q;
+    EXPECT_TRUE(hasHint(r, "hash join on")) << q;
+    // PROFILE counts the join's rows.
+    auto prof = db->execute(std::string("PROFILE ") + q, {}, v2());
+    bool seen = false;
+    for (const auto& op : prof.profile) {
+      if (op.name == "NodeHashJoin") {
+        seen = true;
+        EXPECT_EQ(op.actual_rows, static_cast<int64_t>(expected.rows.size())) << q;
+      }
+    }
+    EXPECT_TRUE(seen) << prof.plan;
+  }
+}
+
+// shortestPath / allShortestPaths (a bidirectional search) against the
+// paths of minimal length found by enumerating every path.
+TEST_F(PlannerV2Test, ShortestPathsMatchEnumeration) {
+  auto db = open();
+  // A hub (0) linked to everyone, a ring, a few chords, a directed chain
+  // and an isolated node.
+  db->execute("UNWIND range(0, 40) AS i CREATE (:N {id: i})");
+  db->execute("MATCH (h:N {id: 0}), (n:N) WHERE n.id > 0 AND n.id < 30 AND n.id % 2 = 1 CREATE (h)-[:R]->(n)");
+  db->execute("MATCH (a:N), (b:N) WHERE b.id = a.id + 1 AND a.id < 38 CREATE (a)-[:R]->(b)");
+  db->execute("MATCH (a:N), (b:N) WHERE b.id = a.id + 7 AND a.id % 3 = 0 CREATE (b)-[:R]->(a)");
+  for (PlannerVersion pv : {PlannerVersion::kV1, PlannerVersion::kV2}) {
+    QueryOptions o;
+    o.planner = pv;
+    for (auto [x, y] : std::vector<std::pair<int, int>>{
+             {1, 29}, {0, 37}, {37, 0}, {5, 33}, {33, 5}, {3, 39}, {31, 36}, {36, 31}, {40, 1}, {0, 4}, {13, 8}, {1, 10}}) {
+      for (const char* dir : {"-", "->"}) {
+        for (int max : {2, 3, 5}) {
+          Parameters params{{"x", Value(int64_t{x})}, {"y", Value(int64_t{y})}};
+          const std::string rel = std::string("-[:R*1..") + std::to_string(max) + "]" + dir;
+          const std::string ends = "(a:N {id: $x})" + rel + "(b:N {id: $y})";
+          auto all = db->execute("MATCH p = allShortestPaths(" + ends + ") RETURN p", params, o);
+          auto one = db->execute("MATCH p = shortestPath(" + ends + ") RETURN length(p)", params, o);
+          auto paths = db->execute("MATCH p = " + ends + " WITH length(p) AS l, p ORDER BY l "
+                                   "WITH collect([l, p]) AS ps WITH ps, ps[0][0] AS m "
+                                   "UNWIND ps AS x WITH x WHERE x[0] = m RETURN x[1] AS p",
+                                   params, o);
+          const std::string what = ends + " x=" + std::to_string(x) + " y=" + std::to_string(y);
+          EXPECT_EQ(tools::compareAnswers(paths, all, false), "") << what;
+          ASSERT_EQ(one.rows.size(), paths.rows.empty() ? 0u : 1u) << what;
+          if (!paths.rows.empty()) {
+            auto min = db->execute("MATCH p = " + ends + " RETURN min(length(p))", params, o);
+            EXPECT_EQ(one.rows[0][0].asInt(), min.rows[0][0].asInt()) << what;
+          }
+        }
+      }
+    }
+  }
 }
 
 // Every top-20 query, every parameter case, on generated data: v2 gives
