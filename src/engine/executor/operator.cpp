@@ -21,6 +21,12 @@ void Operator::open(ExecContext& ctx, const Row& argument) {
   if (!children_.empty()) children_[0]->open(ctx, argument);
 }
 
+void Operator::close() {
+  actual_rows = 0;
+  actual_nanos = 0;
+  for (auto& c : children_) c->close();
+}
+
 bool Operator::pull(ExecContext& ctx, Row& row) {
   ctx.checkDeadline();
   if (!ctx.profile) {

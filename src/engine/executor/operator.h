@@ -56,6 +56,11 @@ class Operator {
   // Prepares to produce the rows for `argument`. The default opens the
   // first child with the same argument.
   virtual void open(ExecContext& ctx, const Row& argument);
+  // Ends a run: drops what it left behind (buffered rows, hash tables, node
+  // lists) and zeroes the actual rows and time, so that a plan kept for the
+  // next run of its statement holds no results. The default closes the
+  // children; an operator that keeps rows or tables overrides it.
+  virtual void close();
   // Produces the next row into `row`; false when there are no more.
   bool pull(ExecContext& ctx, Row& row);
 

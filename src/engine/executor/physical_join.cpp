@@ -44,6 +44,17 @@ void HashJoinOp::open(ExecContext& ctx, const Row& argument) {
   match_pos_ = 0;
 }
 
+void HashJoinOp::close() {
+  Operator::close();
+  built_ = false;
+  matches_ = nullptr;
+  releaseMemory(build_keys_);
+  releaseMemory(build_values_);
+  releaseMemory(table_);
+  releaseMemory(argument_);
+  releaseMemory(probe_);
+}
+
 std::string HashJoinOp::details() const {
   std::string s = "on";
   for (int slot : join_slots_) s += " " + std::to_string(slot);

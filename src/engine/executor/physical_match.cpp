@@ -78,6 +78,11 @@ void NodeScanOp::open(ExecContext& ctx, const Row& argument) {
   have_input_ = false;
 }
 
+void NodeScanOp::close() {
+  Operator::close();
+  releaseMemory(nodes_);
+}
+
 std::string NodeScanOp::details() const { return label_.empty() ? "" : ":" + label_; }
 
 bool NodeScanOp::next(ExecContext& ctx, Row& row) {
@@ -123,6 +128,17 @@ std::string IndexSeekOp::details() const {
   return ":" + label_ + "(" + key_ + ") = " + value_->text;
 }
 
+void IndexSeekOp::open(ExecContext& ctx, const Row& argument) {
+  Operator::open(ctx, argument);
+  have_input_ = false;
+}
+
+void IndexSeekOp::close() {
+  Operator::close();
+  releaseMemory(nodes_);
+  releaseMemory(input_);
+}
+
 bool IndexSeekOp::next(ExecContext& ctx, Row& row) {
   const Graph& g = ctx.graph;
   for (;;) {
@@ -162,6 +178,12 @@ void ExpandOp::open(ExecContext& ctx, const Row& argument) {
   Operator::open(ctx, argument);
   resolveTypes(ctx.graph, types_, type_ids_, no_type_matches_);
   have_input_ = false;
+}
+
+void ExpandOp::close() {
+  Operator::close();
+  releaseMemory(adjacent_);
+  releaseMemory(input_);
 }
 
 std::string ExpandOp::details() const {
@@ -222,6 +244,15 @@ void VarExpandOp::open(ExecContext& ctx, const Row& argument) {
   resolveTypes(ctx.graph, types_, type_ids_, no_type_matches_);
   have_input_ = false;
   stack_.clear();
+}
+
+void VarExpandOp::close() {
+  Operator::close();
+  releaseMemory(ends_);
+  releaseMemory(stack_);
+  releaseMemory(path_rels_);
+  releaseMemory(path_nodes_);
+  releaseMemory(input_);
 }
 
 std::string VarExpandOp::details() const {
@@ -453,6 +484,12 @@ void ShortestPathOp::open(ExecContext& ctx, const Row& argument) {
   Operator::open(ctx, argument);
   resolveTypes(ctx.graph, types_, type_ids_, no_type_matches_);
   have_input_ = false;
+}
+
+void ShortestPathOp::close() {
+  Operator::close();
+  releaseMemory(results_);
+  releaseMemory(input_);
 }
 
 std::string ShortestPathOp::details() const {

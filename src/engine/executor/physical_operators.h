@@ -17,6 +17,12 @@
 
 namespace maestro::engine {
 
+// Empties a container and gives its memory back (close()).
+template <class C>
+void releaseMemory(C& c) {
+  C().swap(c);
+}
+
 // Yields the row the tree was opened with, once.
 class ArgumentOp final : public Operator {
  public:
@@ -36,6 +42,7 @@ class NodeScanOp final : public Operator {
  public:
   NodeScanOp(int slot, std::string label) : slot_(slot), label_(std::move(label)) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return label_.empty() ? "AllNodesScan" : "NodeByLabelScan"; }
   std::string details() const override;
 
@@ -60,6 +67,8 @@ class IndexSeekOp final : public Operator {
  public:
   IndexSeekOp(int slot, std::string label, std::string key, const BoundExpr* value)
       : slot_(slot), label_(std::move(label)), key_(std::move(key)), value_(value) {}
+  void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return "NodeIndexSeek"; }
   std::string details() const override;
 
@@ -88,6 +97,7 @@ class ExpandOp final : public Operator {
       : from_(from), rel_(rel), to_(to), types_(std::move(types)), dir_(dir), into_(into),
         unique_slots_(std::move(unique_slots)) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return into_ ? "ExpandInto" : "Expand"; }
   std::string details() const override;
   // The relationship is already bound (by an earlier clause) in `rel`: only
@@ -128,6 +138,7 @@ class VarExpandOp final : public Operator {
         max_(max_hops), into_(into), unique_slots_(std::move(unique_slots)),
         rel_props_(std::move(rel_props)) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override {
     return distinct_ends_ ? "VarLengthExpand(Pruning)" : "VarLengthExpand";
   }
@@ -205,6 +216,7 @@ class ShortestPathOp final : public Operator {
       : from_(from), rel_(rel), to_(to), types_(std::move(types)), dir_(dir), min_(min_hops),
         max_(max_hops), all_(all) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return all_ ? "AllShortestPaths" : "ShortestPath"; }
   std::string details() const override;
   // Search from both ends, always expanding the side whose frontier has
@@ -248,6 +260,7 @@ class HashJoinOp final : public Operator {
       : join_slots_(std::move(join_slots)), build_slots_(std::move(build_slots)),
         probe_rels_(std::move(probe_rels)), build_rels_(std::move(build_rels)) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return "NodeHashJoin"; }
   std::string details() const override;
   size_t buildRows() const { return build_count_; }
@@ -324,6 +337,7 @@ class UnwindOp final : public Operator {
  public:
   UnwindOp(const BoundExpr* list, int slot) : list_(list), slot_(slot) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return "Unwind"; }
   std::string details() const override;
 
@@ -347,6 +361,7 @@ class AggregateOp final : public Operator {
               const std::vector<BoundAggregate>* aggregates, int num_slots)
       : keys_(std::move(keys)), aggregates_(aggregates), num_slots_(num_slots) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return keys_.empty() ? "Aggregate" : "GroupAggregate"; }
   std::string details() const override;
   const std::vector<std::pair<int, const BoundExpr*>>& keys() const { return keys_; }
@@ -368,6 +383,7 @@ class DistinctOp final : public Operator {
  public:
   explicit DistinctOp(std::vector<int> slots) : slots_(std::move(slots)) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return "Distinct"; }
 
  protected:
@@ -392,6 +408,7 @@ class SortOp final : public Operator {
          const BoundExpr* limit)
       : keys_(std::move(keys)), skip_(skip), limit_(limit) {}
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return limit_ ? "Top" : "Sort"; }
   std::string details() const override;
   const BoundExpr* skipExpr() const { return skip_; }
@@ -475,6 +492,7 @@ class UnionOp final : public Operator {
 class EagerOp final : public Operator {
  public:
   void open(ExecContext& ctx, const Row& argument) override;
+  void close() override;
   std::string name() const override { return "Eager"; }
 
  protected:

@@ -79,6 +79,12 @@ void UnwindOp::open(ExecContext& ctx, const Row& argument) {
   have_input_ = false;
 }
 
+void UnwindOp::close() {
+  Operator::close();
+  items_ = Value();
+  releaseMemory(input_);
+}
+
 std::string UnwindOp::details() const { return list_->text; }
 
 bool UnwindOp::next(ExecContext& ctx, Row& row) {
@@ -256,6 +262,11 @@ void AggregateOp::open(ExecContext& ctx, const Row& argument) {
   consumed_ = false;
 }
 
+void AggregateOp::close() {
+  Operator::close();
+  releaseMemory(output_);
+}
+
 std::string AggregateOp::details() const {
   std::string s;
   for (const auto& [slot, e] : keys_) s += (s.empty() ? "keys: " : ", ") + e->text;
@@ -321,6 +332,11 @@ void DistinctOp::open(ExecContext& ctx, const Row& argument) {
   seen_.clear();
 }
 
+void DistinctOp::close() {
+  Operator::close();
+  releaseMemory(seen_);
+}
+
 bool DistinctOp::next(ExecContext& ctx, Row& row) {
   while (child()->pull(ctx, row)) {
     std::vector<Value> key;
@@ -338,6 +354,11 @@ void SortOp::open(ExecContext& ctx, const Row& argument) {
   rows_.clear();
   pos_ = 0;
   sorted_ = false;
+}
+
+void SortOp::close() {
+  Operator::close();
+  releaseMemory(rows_);
 }
 
 std::string SortOp::details() const {
@@ -479,6 +500,11 @@ void EagerOp::open(ExecContext& ctx, const Row& argument) {
   rows_.clear();
   Row r;
   while (child()->pull(ctx, r)) rows_.push_back(r);
+}
+
+void EagerOp::close() {
+  Operator::close();
+  releaseMemory(rows_);
 }
 
 bool EagerOp::next(ExecContext&, Row& row) {

@@ -1,6 +1,7 @@
 #include "engine/main/database.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "engine/binder/bind_hook.h"
 #include "engine/binder/binder.h"
 #include "engine/executor/physical_operators.h"
+#include "engine/main/statement_cache.h"
 #include "engine/parser/parser.h"
 #include "engine/planner/planner.h"
 #include "engine/stats/statistics.h"
@@ -98,12 +100,11 @@ void snapshot(const Graph& g, const Value& v, QueryResult& r) {
   }
 }
 
-// A compiled statement: the syntax tree, the bound query and its plan.
-struct Compiled {
-  ast::Query ast;
-  BoundQuery bound;
-  Plan plan;
+// The statistics a v2 plan uses and what they say about themselves (for
+// the plan's hints).
+struct PlanStats {
   std::shared_ptr<const stats::GraphStatistics> stats;
+  std::string note;
 };
 
 // Optimistic writers that lose a race retry this often before giving up.
@@ -136,9 +137,13 @@ struct Database::Impl {
   std::shared_ptr<const stats::GraphStatistics> statistics;
   std::string stats_problem;  // why none could be loaded
   int64_t stats_changes = 0;
+  // What the next v2 plan uses, rebuilt when any of the above changes.
+  std::shared_ptr<const PlanStats> plan_stats = std::make_shared<PlanStats>();
+  std::atomic<bool> stats_stale{true};
   std::mutex refresh_mutex;
   // Planner v2's choices per statement, parameters and statistics.
   mutable PlanChoiceCache choice_cache;
+  StatementCache statements;
   LatencyCalibration calibration;
 
   // Guards `graph` and `version`: shared for reads, exclusive for writes,
@@ -171,6 +176,7 @@ struct Database::Impl {
     }
     std::lock_guard lock(stats_mutex);
     choice_cache.clear();
+    statements.clear();
     statistics = loaded;
     stats_problem = problem;
     stats_changes = 0;
@@ -180,11 +186,13 @@ struct Database::Impl {
                       drift(loaded->rel_count, static_cast<int64_t>(graph->relCount()));
       if (loaded->version != version && stats_changes == 0) stats_changes = 1;
     }
+    statisticsChangedLocked();
   }
 
   void noteChanges(int64_t n) {
     std::lock_guard lock(stats_mutex);
     stats_changes += n;
+    statisticsChangedLocked();
   }
 
   bool staleLocked() const {
@@ -214,20 +222,18 @@ struct Database::Impl {
     }
     std::lock_guard lock(stats_mutex);
     choice_cache.clear();
+    statements.clear();
     statistics = fresh;
     stats_problem.clear();
     stats_changes = 0;
+    statisticsChangedLocked();
     return fresh;
   }
 
   // Before a v2 plan: refresh stale or missing statistics if allowed and no
   // other thread is already at it (that thread's result is used next time).
   void maybeRefreshStatistics() {
-    if (!options.auto_statistics) return;
-    {
-      std::lock_guard lock(stats_mutex);
-      if (!staleLocked()) return;
-    }
+    if (!options.auto_statistics || !stats_stale.load(std::memory_order_relaxed)) return;
     {
       std::shared_lock lock(mutex);
       if (graph->nodeCount() == 0 && graph->relCount() == 0) return;
@@ -238,21 +244,32 @@ struct Database::Impl {
     computeAndStore();
   }
 
-  // The statistics for a plan and a note for its hints.
-  std::pair<std::shared_ptr<const stats::GraphStatistics>, std::string> statsForPlan() const {
-    std::lock_guard lock(stats_mutex);
+  // Rebuilds what plans use after the statistics or the count of changes
+  // since them moved. The caller holds stats_mutex.
+  void statisticsChangedLocked() {
+    auto ps = std::make_shared<PlanStats>();
+    ps->stats = statistics;
+    bool stale = staleLocked();
     if (!statistics) {
-      return {nullptr, "statistics: missing" +
-                           (stats_problem.empty() ? std::string() : " (" + stats_problem + ")") +
-                           " — estimates use defaults"};
+      ps->note = "statistics: missing" +
+                 (stats_problem.empty() ? std::string() : " (" + stats_problem + ")") +
+                 " — estimates use defaults";
+    } else if (stale) {
+      ps->note = "statistics: stale (computed at version " + std::to_string(statistics->version) +
+                 ", " + std::to_string(stats_changes) +
+                 " entities changed since) — estimates may be off";
+    } else {
+      ps->note = "statistics: version " + std::to_string(statistics->version);
     }
-    if (staleLocked()) {
-      return {statistics, "statistics: stale (computed at version " +
-                              std::to_string(statistics->version) + ", " +
-                              std::to_string(stats_changes) +
-                              " entities changed since) — estimates may be off"};
-    }
-    return {statistics, "statistics: version " + std::to_string(statistics->version)};
+    plan_stats = std::move(ps);
+    stats_stale.store(stale, std::memory_order_relaxed);
+  }
+
+  // The statistics for a v2 plan (null for v1).
+  std::shared_ptr<const PlanStats> planStats(const QueryOptions& options) const {
+    if (options.planner != PlannerVersion::kV2) return nullptr;
+    std::lock_guard lock(stats_mutex);
+    return plan_stats;
   }
 
   // Brings the in-memory graph up to the store's head: replays the change
@@ -287,15 +304,43 @@ struct Database::Impl {
                                   after > before ? after - before : before - after));
   }
 
-  Compiled compile(std::string_view text, const Parameters& params,
-                   const QueryOptions& options) const {
-    Compiled c;
+  // The catalog's names and indexes, as far as binding and planning read
+  // them (names are only ever added). The caller holds `mutex`.
+  uint64_t schemaSignature() const {
+    const Catalog& cat = graph->catalog();
+    uint64_t h = cat.labels().size();
+    h = h * 1000003 + cat.relTypes().size();
+    h = h * 1000003 + cat.propertyKeys().size();
+    for (const auto& index : cat.indexes()) h = h * 1000003 + std::hash<std::string>{}(index.name);
+    return h;
+  }
+
+  // What a compiled statement depends on (see StatementCache).
+  StatementKey statementKey(std::string_view text, const Parameters& params,
+                            const QueryOptions& options, const PlanStats* ps) const {
+    StatementKey key;
+    key.planner = options.planner;
+    key.text = text;
+    key.hints = options.hints;
+    key.schema = schemaSignature();
+    if (ps != nullptr) {
+      key.params = &params;
+      key.stats = ps->stats.get();
+      key.stats_note = ps->note;
+    }
+    return key;
+  }
+
+  std::unique_ptr<Compiled> compile(std::string_view text, const Parameters& params,
+                                    const QueryOptions& options, const PlanStats* ps) const {
+    auto compiled = std::make_unique<Compiled>();
+    Compiled& c = *compiled;
     c.ast = parseQuery(text);
     if (!options.hints.empty()) attachHints(c.ast, parseHints(options.hints));
     c.bound = bindQuery(c.ast, graph->catalog());
     if (options.bind_hook) options.bind_hook->rewrite(c.bound, graph->catalog());
-    if (options.planner == PlannerVersion::kV2) {
-      auto [st, note] = statsForPlan();
+    if (ps != nullptr) {
+      const auto& [st, note] = *ps;
       // The choices depend on the text, the parameter values, the
       // statistics (and what they said about themselves), the schema and
       // any rewrite.
@@ -339,11 +384,11 @@ struct Database::Impl {
       number(cat.indexes().size());
       number(reinterpret_cast<uintptr_t>(options.bind_hook));
       c.plan = planQueryV2(c.bound, *graph, params, st.get(), note, &choice_cache, key);
-      c.stats = std::move(st);  // kept alive while the plan is
+      c.stats = st;  // kept alive while the plan is
     } else {
       c.plan = planQueryV1(c.bound, *graph);
     }
-    return c;
+    return compiled;
   }
 
   static std::string planText(const Plan& plan, bool profile) {
@@ -407,7 +452,7 @@ struct Database::Impl {
     }
     result.estimated_cost = estimatedCost(*c.plan.root);
     result.actual_cost = actualCost(*c.plan.root);
-    result.plan_hints = std::move(c.plan.hints);  // the plan is not used after this
+    result.plan_hints = c.plan.hints;
     if (changes) result.counters = changes->counters();
     return result;
   }
@@ -419,23 +464,34 @@ struct Database::Impl {
     if (options.planner == PlannerVersion::kV2) maybeRefreshStatistics();
     {
       std::shared_lock lock(mutex);
-      Compiled c = compile(text, params, options);
+      auto ps = planStats(options);
+      // Statements rewritten by a hook are not kept: the rewrite is the
+      // caller's (its privileges), not the statement's.
+      bool keep = options.bind_hook == nullptr;
+      StatementKey key = statementKey(text, params, options, ps.get());
+      uint64_t hash = keep ? key.hash() : 0;
+      std::unique_ptr<Compiled> c = keep ? statements.take(key, hash) : nullptr;
+      if (!c) c = compile(text, params, options, ps.get());
       double compile_ms = msSince(start);
-      if (c.ast.mode == ast::Query::Mode::kExplain) {
+      if (c->ast.mode == ast::Query::Mode::kExplain) {
         QueryResult r;
-        r.columns = c.plan.columns;
-        describe(c.plan, r);
+        r.columns = c->plan.columns;
+        describe(c->plan, r);
         r.version = version;
         r.compile_ms = compile_ms;
         return r;
       }
-      if (!c.bound.writes) {
+      if (!c->bound.writes) {
         auto exec_start = Clock::now();
-        QueryResult r = run(c, params, options, nullptr);
+        QueryResult r = run(*c, params, options, nullptr);
         r.version = version;
         r.compile_ms = compile_ms;
         r.execute_ms = msSince(exec_start);
         calibration.record(r.actual_cost, r.compile_ms + r.execute_ms);
+        if (keep && c->ast.mode == ast::Query::Mode::kNormal) {
+          c->plan.root->close();
+          statements.put(key, hash, std::move(c));
+        }
         return r;
       }
       if (options.read_only) {
@@ -451,7 +507,8 @@ struct Database::Impl {
     for (int attempt = 0;; ++attempt) {
       catchUp();
       std::unique_lock lock(mutex);
-      Compiled c = compile(text, params, options);
+      auto compiled = compile(text, params, options, planStats(options).get());
+      Compiled& c = *compiled;
       double compile_ms = msSince(start);
       auto exec_start = Clock::now();
       ChangeSet changes(*graph);
@@ -516,9 +573,9 @@ QueryResult Database::explain(std::string_view query, const Parameters& params,
   if (options.planner == PlannerVersion::kV2) impl_->maybeRefreshStatistics();
   std::shared_lock lock(impl_->mutex);
   auto start = Clock::now();
-  Compiled c = impl_->compile(query, params, options);
+  auto c = impl_->compile(query, params, options, impl_->planStats(options).get());
   QueryResult r;
-  Impl::describe(c.plan, r);
+  Impl::describe(c->plan, r);
   r.version = impl_->version;
   r.compile_ms = msSince(start);
   return r;
@@ -564,5 +621,7 @@ size_t Database::memoryUsage() const {
   std::shared_lock lock(impl_->mutex);
   return impl_->graph->memoryUsage();
 }
+
+size_t Database::cachedStatements() const { return impl_->statements.size(); }
 
 }  // namespace maestro::engine

@@ -157,6 +157,8 @@ class Database {
   size_t nodeCount() const;
   size_t relCount() const;
   size_t memoryUsage() const;
+  // Read statements kept compiled for their next run (statement_cache.h).
+  size_t cachedStatements() const;
 
   // Runs `fn` with exclusive access to the graph and a ChangeSet, then
   // commits like a write statement (bulk imports use the bulk path).
