@@ -98,7 +98,7 @@ const KNOWN_BUGS = {
 // ---- command line ------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { runs: 10, warmup: 2, threads: 1, budget: 20, timeout: 300, maxRuns: 300, skip: new Map() };
+  const opts = { runs: 10, warmup: 2, threads: 1, budget: 20, timeout: 300, maxRuns: 3000, roundBudgetMs: 3000, skip: new Map() };
   const numeric = new Set(['runs', 'warmup', 'threads', 'budget', 'timeout', 'from']);
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -378,10 +378,11 @@ function runCase(conn, query, params, opts, beat) {
     if (t > budgetMs) break;
   }
   if (times.length === 0) {
-    // As bench.cpp: cheap cases get as many rounds as fit in ~0.5 s (at
-    // most maxRuns), so their p95 is a percentile, not one hiccup.
+    // As bench.cpp: a case gets as many rounds as fit in about
+    // roundBudgetMs (at most maxRuns), so its p95 is a percentile, not one
+    // hiccup.
     const first = timed();
-    const n = first > 0 ? Math.max(opts.runs, Math.min(opts.maxRuns, Math.floor(500 / first))) : opts.runs;
+    const n = first > 0 ? Math.max(opts.runs, Math.min(opts.maxRuns, Math.floor(opts.roundBudgetMs / first))) : opts.runs;
     for (let i = 0; i < n; i++) times.push(timed());
   }
   return {

@@ -201,13 +201,15 @@ std::vector<ComparisonCase> runComparison(engine::Database& db,
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
             .count();
       };
-      // A p95 of 10 runs is their maximum: one hiccup of the machine. Cheap
-      // cases get more rounds — as many as fit in about a second, up to
-      // max_runs — so their p95 is a percentile, not an outlier.
+      // A p95 of 10 runs is their maximum: one hiccup of the machine. Cases
+      // get more rounds — as many as fit in about round_budget_ms of each
+      // planner, up to max_runs — so their p95 is a percentile, not an
+      // outlier.
       double first = std::max(timed(o1), timed(o2));
       int rounds = options.runs;
       if (first > 0) {
-        rounds = std::max(rounds, std::min(options.max_runs, static_cast<int>(500.0 / first)));
+        rounds = std::max(
+            rounds, std::min(options.max_runs, static_cast<int>(options.round_budget_ms / first)));
       }
       cc.rounds = rounds;
       for (int i = 0; i < rounds; ++i) {

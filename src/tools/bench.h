@@ -38,8 +38,10 @@ struct BenchCase {
 struct BenchOptions {
   int runs = 20;
   int warmup = 3;
-  // runComparison: cheap cases get up to this many rounds (~1 s of both).
-  int max_runs = 300;
+  // runComparison: a case gets as many rounds as fit in about
+  // `round_budget_ms` of each planner, up to `max_runs` (at least `runs`).
+  int max_runs = 3000;
+  double round_budget_ms = 3000;
   // runComparison: keep each case's answers (ComparisonCase::answers), for
   // comparing them with another engine's outside this process.
   bool keep_answers = false;
@@ -93,7 +95,7 @@ struct ComparisonSummary {
 };
 
 // Each (operation, case): `warmup` unmeasured runs of each planner, then
-// at least `runs` measured rounds (more for cheap cases, see max_runs),
+// at least `runs` measured rounds (more for cheaper cases, see max_runs),
 // each running v1 and v2 back to back (which goes first alternates), so
 // both see the same machine noise. Answers are
 // compared once (in order when the query has ORDER BY, else as multisets).
