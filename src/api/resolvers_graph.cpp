@@ -203,7 +203,7 @@ Json planHints(const engine::QueryResult& plan) {
   hints["indexes"] = std::move(indexes);
   hints["joins"] = std::move(joins);
   if (!plan.profile.empty()) hints["estimatedRows"] = plan.profile.front().estimated_rows;
-  hints["notes"] = plan.plan_hints;
+  hints["notes"] = plan.planHints();
   return hints;
 }
 

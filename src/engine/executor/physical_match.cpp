@@ -178,6 +178,7 @@ void ExpandOp::open(ExecContext& ctx, const Row& argument) {
   Operator::open(ctx, argument);
   resolveTypes(ctx.graph, types_, type_ids_, no_type_matches_);
   have_input_ = false;
+  last_walk_ = kNoWalk;
 }
 
 void ExpandOp::close() {
@@ -211,8 +212,18 @@ bool ExpandOp::next(ExecContext& ctx, Row& row) {
           }
           return ctx.graph.degree(n, d, type_ids_);
         };
+        // A few relationships are walked sooner than the other side's
+        // degree is looked up.
+        constexpr size_t kWalkAnyway = 8;
+        // The walking end is often the same row after row (the start of a
+        // pattern predicate): its degree is looked up once.
+        if (walk != last_walk_) {
+          last_walk_ = walk;
+          last_walk_degree_ = deg(walk, dir_);
+        }
         Dir back = dir_ == Dir::kOut ? Dir::kIn : dir_ == Dir::kIn ? Dir::kOut : Dir::kBoth;
-        if (deg(want, back) < deg(walk, dir_)) {
+        size_t here = last_walk_degree_;
+        if (here > kWalkAnyway && deg(want, back) < here) {
           std::swap(walk, want);
           walk_dir = back;
         }

@@ -124,6 +124,10 @@ class ExpandOp final : public Operator {
   std::vector<Adjacent> adjacent_;
   size_t pos_ = 0;
   bool have_input_ = false;
+  // ExpandInto from the smaller side: the last walking end and its degree.
+  static constexpr NodeId kNoWalk = ~NodeId{0};
+  NodeId last_walk_ = kNoWalk;
+  size_t last_walk_degree_ = 0;
 };
 
 // Variable-length expansion: every path of min..max relationships (each

@@ -388,6 +388,7 @@ struct Database::Impl {
     } else {
       c.plan = planQueryV1(c.bound, *graph);
     }
+    c.hints = std::make_shared<const std::vector<std::string>>(c.plan.hints);
     return compiled;
   }
 
@@ -404,7 +405,7 @@ struct Database::Impl {
   static void describe(const Plan& plan, QueryResult& r) {
     r.columns = plan.columns;
     r.plan = planText(plan, false);
-    r.plan_hints = plan.hints;
+    r.plan_hints = std::make_shared<const std::vector<std::string>>(plan.hints);
     r.estimated_cost = estimatedCost(*plan.root);
     collectProfile(*plan.root, 0, r);
   }
@@ -452,7 +453,7 @@ struct Database::Impl {
     }
     result.estimated_cost = estimatedCost(*c.plan.root);
     result.actual_cost = actualCost(*c.plan.root);
-    result.plan_hints = c.plan.hints;
+    result.plan_hints = c.hints;
     if (changes) result.counters = changes->counters();
     return result;
   }

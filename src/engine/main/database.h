@@ -79,7 +79,10 @@ struct QueryResult {
   std::unordered_map<uint64_t, NodeSnapshot> nodes;
   std::unordered_map<uint64_t, RelSnapshot> rels;
   std::string plan;  // EXPLAIN / PROFILE: the operator tree, then the planner's hints
-  std::vector<std::string> plan_hints;  // what the planner chose and why (every statement)
+  // What the planner chose and why (every statement; shared with the kept
+  // statement, never null once run).
+  std::shared_ptr<const std::vector<std::string>> plan_hints;
+  const std::vector<std::string>& planHints() const;
   // EXPLAIN and PROFILE: every operator in plan order (depth-first), with
   // its estimates (-1: none) and, under PROFILE, what it really produced.
   struct OperatorProfile {

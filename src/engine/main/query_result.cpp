@@ -5,6 +5,11 @@
 #include "engine/main/database.h"
 
 namespace maestro::engine {
+
+const std::vector<std::string>& QueryResult::planHints() const {
+  static const std::vector<std::string> kNone;
+  return plan_hints ? *plan_hints : kNone;
+}
 namespace {
 
 Json propertiesJson(const ValueMap& props, const QueryResult& r);

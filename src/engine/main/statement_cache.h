@@ -40,6 +40,7 @@ struct Compiled {
   ast::Query ast;
   BoundQuery bound;
   Plan plan;
+  std::shared_ptr<const std::vector<std::string>> hints;  // plan.hints, for results
   std::shared_ptr<const stats::GraphStatistics> stats;
 };
 

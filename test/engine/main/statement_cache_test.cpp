@@ -77,7 +77,7 @@ TEST_F(StatementCacheTest, AKeptStatementAnswersLikeAFreshOne) {
         for (int run = 0; run < 3; ++run) {
           auto again = db_->execute(q, params, options);
           EXPECT_EQ(rows(again), rows(first)) << q << " id=" << id << " run " << run;
-          EXPECT_EQ(again.plan_hints, first.plan_hints) << q;
+          EXPECT_EQ(again.planHints(), first.planHints()) << q;
           EXPECT_EQ(again.actual_cost, first.actual_cost) << q;  // counters restart
         }
       }

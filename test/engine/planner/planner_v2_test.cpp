@@ -28,14 +28,14 @@ QueryOptions v2() {
 }
 
 bool hasHint(const QueryResult& r, const std::string& prefix) {
-  for (const auto& h : r.plan_hints) {
+  for (const auto& h : r.planHints()) {
     if (h.rfind(prefix, 0) == 0) return true;
   }
   return false;
 }
 
 std::string firstStart(const QueryResult& r) {
-  for (const auto& h : r.plan_hints) {
+  for (const auto& h : r.planHints()) {
     if (h.rfind("start ", 0) == 0) return h;
   }
   return "";
@@ -117,7 +117,7 @@ TEST_F(PlannerV2Test, MissingStatisticsFallBackToDefaultsAndSaySo) {
   build(*db);
   const char* q = "MATCH (o:Org)<-[:WORKS_AT]-(p:Person) WHERE p.flag = true RETURN p.id";
   auto r = db->execute(q, {}, v2());
-  EXPECT_TRUE(hasHint(r, "statistics: missing")) << r.plan_hints.size();
+  EXPECT_TRUE(hasHint(r, "statistics: missing")) << r.planHints().size();
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(db->explain(q, {}, v2()).plan.find("statistics: missing") != std::string::npos, true);
 }
