@@ -170,7 +170,7 @@ function main() {
     `- scale ${run.scale}, seed ${run.seed}: ${maestro.nodes.toLocaleString('en-US')} nodes, ` +
       `${maestro.relationships.toLocaleString('en-US')} relationships`,
     `- at least ${run.runs} measured rounds per case after ${run.warmup} warm-up runs ` +
-      '(as many as fit in about 3 s of each engine, up to 3,000); p50/p95 nearest-rank',
+      '(as many as fit in about 6 s of each engine, up to 3,000); p50/p95 nearest-rank',
     `- Kùzu: a case whose one run takes over ${kuzu.budget} s is measured by that run alone (marked "1 run"); ` +
       `a run over ${kuzu.timeout} s is killed and its case marked failed`,
     `- Kùzu ${run.kuzu.version}, ${run.kuzu.threads} thread(s) per query (maestro runs a query on one), ` +

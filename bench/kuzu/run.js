@@ -98,7 +98,7 @@ const KNOWN_BUGS = {
 // ---- command line ------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { runs: 10, warmup: 2, threads: 1, budget: 20, timeout: 300, maxRuns: 3000, roundBudgetMs: 3000, skip: new Map() };
+  const opts = { runs: 10, warmup: 2, threads: 1, budget: 20, timeout: 300, maxRuns: 3000, roundBudgetMs: 6000, skip: new Map() };
   const numeric = new Set(['runs', 'warmup', 'threads', 'budget', 'timeout', 'from']);
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');

@@ -41,7 +41,7 @@ struct BenchOptions {
   // runComparison: a case gets as many rounds as fit in about
   // `round_budget_ms` of each planner, up to `max_runs` (at least `runs`).
   int max_runs = 3000;
-  double round_budget_ms = 3000;
+  double round_budget_ms = 6000;
   // runComparison: keep each case's answers (ComparisonCase::answers), for
   // comparing them with another engine's outside this process.
   bool keep_answers = false;

@@ -35,33 +35,41 @@ double estimatedCost(const Operator& root) {
 
 void LatencyCalibration::record(double cost, double ms) {
   if (!(cost >= 0) || !(ms > 0) || !std::isfinite(cost) || !std::isfinite(ms)) return;
+  auto band = static_cast<size_t>(std::log2(1 + cost));
   std::lock_guard lock(mutex_);
-  if (points_.size() < kWindow) {
-    points_.emplace_back(cost, ms);
+  if (band >= bands_.size()) bands_.resize(band + 1);
+  Band& b = bands_[band];
+  if (b.points.size() < kPerBand) {
+    b.points.emplace_back(cost, ms);
+    ++size_;
   } else {
-    points_[next_] = {cost, ms};
+    b.points[b.next] = {cost, ms};
   }
-  next_ = (next_ + 1) % kWindow;
+  b.next = (b.next + 1) % kPerBand;
   ++recorded_;
 }
 
 size_t LatencyCalibration::samples() const {
   std::lock_guard lock(mutex_);
-  return points_.size();
+  return size_;
 }
 
 const LatencyCalibration::Fit& LatencyCalibration::fit() const {
-  // Refit once the window has moved on by an eighth (or was never fitted).
-  uint64_t refit_after = std::max<uint64_t>(1, points_.size() / 8);
+  // Refit once an eighth as many observations as are kept came in (or
+  // when never fitted).
+  uint64_t refit_after = std::max<uint64_t>(1, size_ / 8);
   if (fit_.samples > 0 && recorded_ - fitted_at_ < refit_after) return fit_;
   Fit f;
-  f.samples = points_.size();
+  f.samples = size_;
   fitted_at_ = recorded_;
-  if (points_.size() < kMinSamples) return fit_ = f;
+  if (size_ < kMinSamples) return fit_ = f;
+  std::vector<std::pair<double, double>> points;
+  points.reserve(size_);
+  for (const auto& b : bands_) points.insert(points.end(), b.points.begin(), b.points.end());
   // Weighted least squares of ms = base + per_unit · cost, weights 1/ms².
   double s0 = 0, s1 = 0, s2 = 0, t0 = 0, t1 = 0;
-  double lo = points_.front().first, hi = lo;
-  for (const auto& [c, m] : points_) {
+  double lo = points.front().first, hi = lo;
+  for (const auto& [c, m] : points) {
     double w = 1 / (m * m);
     s0 += w, s1 += w * c, s2 += w * c * c, t0 += w * m, t1 += w * c * m;
     lo = std::min(lo, c), hi = std::max(hi, c);
@@ -74,21 +82,21 @@ const LatencyCalibration::Fit& LatencyCalibration::fit() const {
   if (f.per_unit < 0) f.per_unit = 0, f.base = t0 / s0;
   if (f.base < 0) f.base = 0, f.per_unit = t1 / s2;
   if (!(f.base + f.per_unit * lo > 0)) return fit_ = f;
-  f.ratios.reserve(points_.size());
-  for (const auto& [c, m] : points_) f.ratios.emplace_back(std::log1p(c), m / (f.base + f.per_unit * c));
+  f.ratios.reserve(points.size());
+  for (const auto& [c, m] : points) f.ratios.emplace_back(std::log1p(c), m / (f.base + f.per_unit * c));
   std::sort(f.ratios.begin(), f.ratios.end());
   f.valid = true;
   // The fit's error, on the observations it was fitted to.
   size_t covered = 0;
   std::vector<double> errors;
-  errors.reserve(points_.size());
-  for (const auto& [c, m] : points_) {
+  errors.reserve(points.size());
+  for (const auto& [c, m] : points) {
     auto [p50, p95] = localRatios(f, std::log1p(c));
     double line = f.base + f.per_unit * c;
     covered += m <= line * p95;
     errors.push_back(std::abs(m / (line * p50) - 1));
   }
-  f.coverage = static_cast<double>(covered) / static_cast<double>(points_.size());
+  f.coverage = static_cast<double>(covered) / static_cast<double>(points.size());
   auto mid = errors.begin() + static_cast<std::ptrdiff_t>(errors.size() / 2);
   std::nth_element(errors.begin(), mid, errors.end());
   f.median_error = *mid;

@@ -15,8 +15,10 @@
 //
 // The fit's error is reported as it would be checked: the share of
 // observations at or below their p95 estimate (ideally 0.95) and the
-// median relative error of the median prediction. Thread-safe; keeps the
-// last kWindow observations.
+// median relative error of the median prediction. Thread-safe. Keeps the
+// last kPerBand observations of each band of cost (a power of two), so a
+// flood of cheap statements does not push out what the expensive ones
+// taught it.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +49,7 @@ struct LatencyEstimate {
 
 class LatencyCalibration {
  public:
-  static constexpr size_t kWindow = 4096;
+  static constexpr size_t kPerBand = 128;
   static constexpr size_t kMinSamples = 30;
   static constexpr size_t kNeighbours = 64;
   // The default line, fitted on `make bench` at scale 1 (README).
@@ -69,9 +71,14 @@ class LatencyCalibration {
   // (p50, p95) of observed/line among the observations nearest in cost.
   static std::pair<double, double> localRatios(const Fit& f, double log_cost);
 
+  struct Band {
+    std::vector<std::pair<double, double>> points;  // (cost, ms), a ring
+    size_t next = 0;
+  };
+
   mutable std::mutex mutex_;
-  std::vector<std::pair<double, double>> points_;  // (cost, ms), a ring
-  size_t next_ = 0;
+  std::vector<Band> bands_;  // by floor(log2(1 + cost))
+  size_t size_ = 0;          // observations kept, over all bands
   uint64_t recorded_ = 0;
   mutable Fit fit_;
   mutable uint64_t fitted_at_ = 0;  // recorded_ when fit_ was made

@@ -51,14 +51,19 @@ TEST(LatencyCalibration, LearnsTheOverheadAndTheCostPerUnitAndTheSpread) {
   EXPECT_GE(c.estimate(1e5).p95_ms, e.p95_ms);
 }
 
-TEST(LatencyCalibration, IgnoresMeaninglessObservationsAndKeepsAWindow) {
+TEST(LatencyCalibration, IgnoresMeaninglessObservationsAndKeepsSomeOfEveryBand) {
   LatencyCalibration c;
   c.record(-1, 1);
   c.record(10, 0);
   c.record(std::nan(""), 1);
   EXPECT_EQ(c.samples(), 0u);
-  for (size_t i = 0; i < LatencyCalibration::kWindow + 10; ++i) c.record(1 + i % 100, 1);
-  EXPECT_EQ(c.samples(), LatencyCalibration::kWindow);
+  // Expensive statements, then a flood of cheap ones (cost 3: one band).
+  for (int i = 0; i < 40; ++i) c.record(1e6 + i, 100);
+  for (int i = 0; i < 10000; ++i) c.record(3, 0.01);
+  EXPECT_EQ(c.samples(), 40 + LatencyCalibration::kPerBand);
+  // What the expensive ones taught is still there.
+  EXPECT_NEAR(c.estimate(1e6).p50_ms, 100, 10);
+  EXPECT_NEAR(c.estimate(3).p50_ms, 0.01, 0.002);
 }
 
 TEST(ActualCost, CountsWhatTheOperatorsReallyDid) {
