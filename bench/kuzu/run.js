@@ -457,7 +457,7 @@ function runChild(dbDir, casesFile, from, opts) {
     let error = null;
     if (timedOut) error = `Kùzu: one run took over ${opts.timeout} s; killed`;
     else if (code !== 0) error = `Kùzu: the worker died (${signal || `exit ${code}`}): ${stderr.trim()}`;
-    resolve({ entries, error });
+    resolve({ entries, error, timedOut });
   }));
 }
 
@@ -518,12 +518,12 @@ async function main() {
     fs.writeFileSync(casesFile, JSON.stringify(todo));
     const done = [];
     while (done.length < todo.length) {
-      const { entries, error } = await runChild(dbDir, casesFile, done.length, opts);
+      const { entries, error, timedOut } = await runChild(dbDir, casesFile, done.length, opts);
       done.push(...entries);
       if (done.length < todo.length && error) {
         const c = todo[done.length];
         console.error(`  ${c.opId}/${c.case}: FAILED: ${error}`);
-        done.push({ opId: c.opId, case: c.case, error });
+        done.push({ opId: c.opId, case: c.case, error, ...(timedOut ? { timed_out: true } : {}) });
       } else if (done.length < todo.length) {
         throw new Error('a worker stopped early without an error');
       }
