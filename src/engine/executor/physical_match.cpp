@@ -512,18 +512,8 @@ std::string ShortestPathOp::details() const {
 // Breadth-first search from `from`, level by level, remembering for every
 // node reached its predecessors on the previous level; then the paths are
 // read backwards from `to` (one for shortestPath, all for allShortestPaths).
-void ShortestPathOp::searchFromLeft(ExecContext& ctx, const Row& row) {
-  results_.clear();
-  pos_ = 0;
+void ShortestPathOp::searchFromLeft(ExecContext& ctx, NodeId source, NodeId target) {
   const Graph& g = ctx.graph;
-  const Value& a = row[from_];
-  const Value& b = row[to_];
-  if (!a.isNode() || !b.isNode() || no_type_matches_) return;
-  NodeId source = a.nodeId(), target = b.nodeId();
-  if (source == target) {
-    if (min_ == 0) results_.push_back({});
-    return;
-  }
   struct Pred {
     RelId rel;
     NodeId node;
@@ -582,13 +572,8 @@ void ShortestPathOp::searchFromLeft(ExecContext& ctx, const Row& row) {
 // allShortestPaths finishes the level (each shortest path passes through
 // exactly one of its meeting nodes). Paths are read back to both ends.
 void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
-  if (!bidirectional_) {
-    searchFromLeft(ctx, row);
-    return;
-  }
   results_.clear();
   pos_ = 0;
-  const Graph& g = ctx.graph;
   const Value& a = row[from_];
   const Value& b = row[to_];
   if (!a.isNode() || !b.isNode() || no_type_matches_) return;
@@ -597,6 +582,11 @@ void ShortestPathOp::search(ExecContext& ctx, const Row& row) {
     if (min_ == 0) results_.push_back({});
     return;
   }
+  if (!bidirectional_) {
+    searchFromLeft(ctx, source, target);
+    return;
+  }
+  const Graph& g = ctx.graph;
   // Predecessors as linked lists in one vector: no allocation per node.
   struct Pred {
     RelId rel;

@@ -233,7 +233,7 @@ class ShortestPathOp final : public Operator {
 
  private:
   void search(ExecContext& ctx, const Row& row);
-  void searchFromLeft(ExecContext& ctx, const Row& row);
+  void searchFromLeft(ExecContext& ctx, NodeId source, NodeId target);
   bool bidirectional_ = false;
   int from_, rel_, to_;
   std::vector<std::string> types_;

@@ -367,7 +367,6 @@ struct Database::Impl {
         key.append(toDebugString(first[i]->second));
         key += '\x1e';
       }
-      const Catalog& cat = graph->catalog();
       key += '\x1f';
       key.append(note);
       key += '\x1f';
@@ -378,10 +377,7 @@ struct Database::Impl {
         key += ':';
       };
       number(reinterpret_cast<uintptr_t>(st.get()));
-      number(cat.labels().size());
-      number(cat.relTypes().size());
-      number(cat.propertyKeys().size());
-      number(cat.indexes().size());
+      number(schemaSignature());
       number(reinterpret_cast<uintptr_t>(options.bind_hook));
       c.plan = planQueryV2(c.bound, *graph, params, st.get(), note, &choice_cache, key);
       c.stats = st;  // kept alive while the plan is

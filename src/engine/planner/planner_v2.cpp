@@ -204,15 +204,7 @@ class PlannerV2 final : public planner_detail::PlanBuilder {
       if (static_cast<int>(i) != skip_consumed && i < 64) ready_mask |= uint64_t{1} << i;
     }
     if (ready_mask == 0) return 1.0;
-    auto it = sel_cache_.find(ready_mask);
-    if (it != sel_cache_.end()) return it->second;
-    std::vector<const BoundExpr*> ready;
-    for (size_t i = 0; i < p.pending.size() && i < 64; ++i) {
-      if (ready_mask >> i & 1) ready.push_back(p.pending[i].expr);
-    }
-    double sel = est_.selectivity(ready, p.entities);
-    sel_cache_.emplace(ready_mask, sel);
-    return sel;
+    return selectivityOf(p, ready_mask);
   }
 
   // Memoised estimates, keyed by small integers.
